@@ -1,0 +1,133 @@
+/**
+ * The only reader of process.env: a frozen, typed Config (CONTRACT.md "Environment").
+ */
+import type { UpstreamName } from './model.ts';
+
+export interface UpstreamConfig {
+  readonly name: UpstreamName;
+  /** Base URL, path prefix included; null when the host is not configured. */
+  readonly baseUrl: string | null;
+  /** The variable that configures `baseUrl`, named in NOT_CONFIGURED errors. */
+  readonly variable: string;
+  /** @default 2000 */
+  readonly connectTimeoutMs: number;
+  /** Time to the response headers. @default 5000 */
+  readonly headersTimeoutMs: number;
+  /** Idle time between body chunks. @default 5000 */
+  readonly bodyTimeoutMs: number;
+  /** Pooled keep-alive connections per origin. @default 32 */
+  readonly connections: number;
+}
+
+export interface ServerCredentials {
+  /** Server-side key for workflows, flows and models. */
+  readonly apiKey: string | null;
+  readonly tasksToken: string | null;
+  readonly tasksProjectId: string | null;
+}
+
+export interface Config {
+  readonly port: number;
+  /** `simulated` starts the embedded simulator and points every upstream at it. */
+  readonly mode: 'simulated' | 'live';
+  readonly production: boolean;
+  readonly upstreams: Readonly<Record<UpstreamName, UpstreamConfig>>;
+  readonly credentials: ServerCredentials;
+  /** Ids per bulk-endpoint call. @default 100 */
+  readonly bulkMaxBatchSize: number;
+  /** @default 'info' */
+  readonly logLevel: string;
+  /** Latency the embedded simulator adds to each answer, ms. @default 0 */
+  readonly simulatorLatencyMs: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const defaults = {
+  WORKFLOWS_API_URL: 'https://workflows.eachlabs.run/api/v1',
+  FLOWS_API_URL: 'https://flows.eachlabs.ai/api/v1',
+  MODELS_API_URL: 'https://api.eachlabs.ai/v1',
+} as const;
+
+function nonEmpty(value: string | undefined): string | null {
+  const trimmed = value?.trim();
+  return trimmed ? trimmed : null;
+}
+
+function integer(env: Env, name: string, fallback: number, min = 0): number {
+  const raw = nonEmpty(env[name]);
+  if (raw === null) return fallback;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < min) {
+    throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
+  }
+  return value;
+}
+
+function baseUrl(env: Env, name: string, fallback: string | null): string | null {
+  const raw = nonEmpty(env[name]) ?? fallback;
+  if (raw === null) return null;
+  const url = new URL(raw); // throws on a malformed value: fail at start, not per request
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new Error(`${name} must be an http(s) URL`);
+  }
+  return raw.replace(/\/+$/, '');
+}
+
+export function loadConfig(env: Env = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
+  const timeouts = {
+    connectTimeoutMs: integer(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', 2000, 1),
+    headersTimeoutMs: integer(env, 'UPSTREAM_HEADERS_TIMEOUT_MS', 5000, 1),
+    bodyTimeoutMs: integer(env, 'UPSTREAM_BODY_TIMEOUT_MS', 5000, 1),
+    connections: integer(env, 'UPSTREAM_CONNECTIONS', 32, 1),
+  };
+  const upstream = (name: UpstreamName, variable: string, fallback: string | null): UpstreamConfig => ({
+    name,
+    variable,
+    baseUrl: baseUrl(env, variable, fallback),
+    ...timeouts,
+  });
+  const config: Config = {
+    port: integer(env, 'PORT', 4000),
+    mode: argv.includes('--live') ? 'live' : 'simulated',
+    production: env['NODE_ENV'] === 'production',
+    upstreams: {
+      workflows: upstream('workflows', 'WORKFLOWS_API_URL', defaults.WORKFLOWS_API_URL),
+      flows: upstream('flows', 'FLOWS_API_URL', defaults.FLOWS_API_URL),
+      models: upstream('models', 'MODELS_API_URL', defaults.MODELS_API_URL),
+      tasks: upstream('tasks', 'TASKS_API_URL', null),
+    },
+    credentials: {
+      apiKey: nonEmpty(env['EACHLABS_API_KEY']),
+      tasksToken: nonEmpty(env['TASKS_API_TOKEN']),
+      tasksProjectId: nonEmpty(env['TASKS_PROJECT_ID']),
+    },
+    bulkMaxBatchSize: integer(env, 'BULK_MAX_BATCH_SIZE', 100, 1),
+    logLevel: nonEmpty(env['LOG_LEVEL']) ?? 'info',
+    simulatorLatencyMs: integer(env, 'SIMULATOR_LATENCY_MS', 0),
+  };
+  return deepFreeze(config);
+}
+
+/** The same config with other upstream bases and credentials (the embedded simulator's). */
+export function withUpstreams(
+  config: Config,
+  bases: Readonly<Record<UpstreamName, string>>,
+  credentials: ServerCredentials,
+): Config {
+  const upstreams = Object.fromEntries(
+    Object.entries(config.upstreams).map(([name, upstream]) => [
+      name,
+      { ...upstream, baseUrl: bases[name as UpstreamName] },
+    ]),
+  ) as Record<UpstreamName, UpstreamConfig>;
+  return deepFreeze({ ...config, upstreams, credentials });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}

@@ -1,0 +1,208 @@
+/**
+ * The normalised domain model. Every upstream shape is turned into these types by a
+ * normaliser in `upstreams/<host>/normalise.ts`; schema files see only these types.
+ * Everything is readonly: a model value is a snapshot of what an upstream said.
+ */
+
+export type UpstreamName = 'workflows' | 'flows' | 'models' | 'tasks';
+
+export type ExecutionSource = 'WORKFLOW' | 'MODEL' | 'TASK';
+
+export const executionStatuses = [
+  'PENDING',
+  'RUNNING',
+  'COMPLETED',
+  'FAILED',
+  'CANCELLED',
+  'UNKNOWN',
+] as const;
+export type ExecutionStatus = (typeof executionStatuses)[number];
+
+export const errorClassifications = [
+  'CONTENT_MODERATION',
+  'EXECUTION_TIMEOUT',
+  'INVALID_USER_INPUT',
+  'INVALID_MODEL_CONFIG',
+  'PROVIDER_AUTH',
+  'PROVIDER_ERROR',
+  'PROVIDER_RATE_LIMIT',
+  'PROVIDER_UNAVAILABLE',
+  'INTERNAL_ERROR',
+  'UNKNOWN',
+] as const;
+export type ErrorClassification = (typeof errorClassifications)[number];
+
+/** CONTRACT.md "Status normalisation": upstream value (lower case) → ExecutionStatus. */
+const upstreamStatusGroups: Readonly<Record<Exclude<ExecutionStatus, 'UNKNOWN'>, readonly string[]>> = {
+  PENDING: ['pending', 'queued', 'claimed', 'created', 'starting'],
+  RUNNING: ['running', 'processing', 'waiting', 'pending_cancel'],
+  COMPLETED: ['completed', 'success', 'succeeded'],
+  FAILED: ['failed', 'error'],
+  CANCELLED: ['cancelled', 'canceled'],
+};
+
+const statusByUpstream = new Map<string, ExecutionStatus>(
+  Object.entries(upstreamStatusGroups).flatMap(([status, values]) =>
+    values.map((value) => [value, status as ExecutionStatus] as const),
+  ),
+);
+
+/** Never throws: an unlisted or missing value is UNKNOWN (the verbatim value is kept elsewhere). */
+export function normaliseStatus(upstream: string | null | undefined): ExecutionStatus {
+  if (typeof upstream !== 'string') return 'UNKNOWN';
+  return statusByUpstream.get(upstream.trim().toLowerCase()) ?? 'UNKNOWN';
+}
+
+/** Every upstream value of a group, for filters that map an enum back to the wire. */
+export function upstreamStatusesOf(status: ExecutionStatus): readonly string[] {
+  return status === 'UNKNOWN' ? [] : upstreamStatusGroups[status];
+}
+
+export function isTerminalStatus(status: ExecutionStatus): boolean {
+  return status === 'COMPLETED' || status === 'FAILED' || status === 'CANCELLED';
+}
+
+export interface ExecutionError {
+  readonly message: string;
+  readonly cause: string | null;
+  readonly classification: ErrorClassification | null;
+}
+
+interface ExecutionBase {
+  readonly source: ExecutionSource;
+  /** The upstream's own id. */
+  readonly executionId: string;
+  readonly status: ExecutionStatus;
+  /** Verbatim upstream status ('' when the upstream sent none). */
+  readonly upstreamStatus: string;
+  readonly isTerminal: boolean;
+  readonly createdAt: Date | null;
+  readonly startedAt: Date | null;
+  readonly completedAt: Date | null;
+  readonly durationMs: number | null;
+  readonly output: unknown;
+  readonly error: ExecutionError | null;
+}
+
+export interface Step {
+  readonly stepId: string;
+  /** Only the bulk endpoint names steps; `GET /executions/{id}` does not. */
+  readonly name: string | null;
+  readonly status: ExecutionStatus;
+  readonly upstreamStatus: string | null;
+  readonly startedAt: Date | null;
+  readonly completedAt: Date | null;
+  readonly durationMs: number | null;
+  readonly input: unknown;
+  readonly output: unknown;
+  readonly primary: unknown;
+  readonly model: string | null;
+  readonly modelVersion: string | null;
+  readonly params: Readonly<Record<string, unknown>> | null;
+  /** The workflow execution this step belongs to. */
+  readonly executionId: string;
+  readonly workflowId: string;
+}
+
+/**
+ * A workflow execution. `detail` says which shape it came from: a list summary carries no
+ * steps, inputs or output, so fields that need them load the detail through the bulk loader.
+ */
+export interface WorkflowExecution extends ExecutionBase {
+  readonly source: 'WORKFLOW';
+  readonly detail: boolean;
+  readonly workflowId: string;
+  readonly workflowName: string | null;
+  readonly versionId: string | null;
+  readonly bulkId: string | null;
+  readonly inputs: Readonly<Record<string, unknown>> | null;
+  readonly progressPercent: number | null;
+  readonly steps: readonly Step[] | null;
+}
+
+export interface ModelExecution extends ExecutionBase {
+  readonly source: 'MODEL';
+  readonly model: string;
+  readonly cost: number | null;
+  readonly runTimeSeconds: number | null;
+  readonly errorClassification: ErrorClassification | null;
+  readonly workflowId: string | null;
+  readonly workflowExecutionId: string | null;
+  readonly input: unknown;
+}
+
+export interface TaskExecution extends ExecutionBase {
+  readonly source: 'TASK';
+  readonly workflowId: string;
+  readonly payload: unknown;
+  readonly result: unknown;
+  readonly retryCount: number;
+  readonly queueName: string | null;
+  readonly assignedToWorker: string | null;
+  readonly batchId: string | null;
+  readonly concurrencyKey: string | null;
+  readonly deploymentId: string | null;
+  readonly sessionId: string | null;
+  readonly stepKey: string | null;
+  readonly userId: string | null;
+  readonly outputSchemaName: string | null;
+  readonly runTimeoutSeconds: number | null;
+  readonly cancelledAt: Date | null;
+  readonly cancelledBy: string | null;
+  readonly parentExecutionId: string | null;
+  readonly rootExecutionId: string | null;
+}
+
+export type Execution = WorkflowExecution | ModelExecution | TaskExecution;
+
+export interface BulkProgress {
+  readonly total: number;
+  readonly pending: number;
+  readonly running: number;
+  readonly completed: number;
+  readonly failed: number;
+  readonly cancelled: number;
+  readonly percentComplete: number;
+  readonly isComplete: boolean;
+}
+
+export interface Bulk {
+  readonly workflowId: string;
+  readonly bulkId: string;
+}
+
+/** One page of an offset-paged upstream list, in model terms. */
+export interface Page<T> {
+  readonly items: readonly T[];
+  /** The offset that was asked for. */
+  readonly offset: number;
+  readonly totalCount: number | null;
+  /** Computed from what was asked and what came back, never from the upstream's `offset`. */
+  readonly hasNextPage: boolean;
+}
+
+/** Progress of a set of executions, counted by normalised status. */
+export function progressOf(executions: readonly Pick<ExecutionBase, 'status'>[]): BulkProgress {
+  const count = (status: ExecutionStatus) => executions.filter((e) => e.status === status).length;
+  const total = executions.length;
+  const completed = count('COMPLETED');
+  const failed = count('FAILED');
+  const cancelled = count('CANCELLED');
+  const done = completed + failed + cancelled;
+  return {
+    total,
+    pending: count('PENDING'),
+    running: count('RUNNING') + count('UNKNOWN'),
+    completed,
+    failed,
+    cancelled,
+    percentComplete: total === 0 ? 100 : Math.round((done / total) * 10000) / 100,
+    isComplete: done === total,
+  };
+}
+
+export function durationBetween(start: Date | null, end: Date | null): number | null {
+  if (!start || !end) return null;
+  const ms = end.getTime() - start.getTime();
+  return ms >= 0 ? ms : null;
+}

@@ -1,0 +1,79 @@
+/**
+ * What the rest of the gateway sees of the upstream layer: per-host operations that call one
+ * endpoint and hand back model values. Failures are thrown as the contract's GraphQLErrors
+ * (errors.ts), never as raw HTTP or parse errors.
+ */
+import type * as model from '../model.ts';
+
+/** Per-request credentials, already resolved (caller's first, else server-side). */
+export interface Credentials {
+  /** Sent as `X-API-Key` to workflows, flows and models only. */
+  readonly apiKey: string | null;
+  /** Sent as `Authorization: Bearer …` to the task host only. */
+  readonly tasksToken: string | null;
+  /** Sent as `X-Project-ID` to the task host only. */
+  readonly tasksProjectId: string | null;
+}
+
+export interface WorkflowListQuery {
+  readonly workflowId: string;
+  readonly bulkId?: string | null;
+  readonly offset: number;
+  /** 1–100. */
+  readonly limit: number;
+}
+
+export interface ModelListQuery {
+  readonly offset: number;
+  /** 1–100. */
+  readonly limit: number;
+  readonly model?: string | null;
+  /** Upstream status values, sent comma-separated. */
+  readonly statuses?: readonly string[] | null;
+  readonly workflowId?: string | null;
+  readonly workflowExecutionId?: string | null;
+  /** Lower-case upstream classification values, sent comma-separated. */
+  readonly errorClassifications?: readonly string[] | null;
+  readonly from?: Date | null;
+  readonly to?: Date | null;
+}
+
+export interface WorkflowsApi {
+  /** `GET /executions/{id}`: the detail shape with `step_outputs`. */
+  getExecution(credentials: Credentials, executionId: string): Promise<model.WorkflowExecution>;
+  /** `GET /workflows/{id}/executions`: summaries (`detail: false`). */
+  listExecutions(credentials: Credentials, query: WorkflowListQuery): Promise<model.Page<model.WorkflowExecution>>;
+}
+
+export interface FlowsApi {
+  /**
+   * `POST /{workflowId}/executions/bulk`: the bulk shape with `step_results`, keyed by execution
+   * id. Ids the upstream omitted are absent from the map; unknown or repeated ids are dropped.
+   */
+  bulkExecutions(
+    credentials: Credentials,
+    workflowId: string,
+    executionIds: readonly string[],
+  ): Promise<ReadonlyMap<string, model.WorkflowExecution>>;
+}
+
+export interface ModelsApi {
+  /** `GET /executions` with every documented filter. */
+  listExecutions(credentials: Credentials, query: ModelListQuery): Promise<model.Page<model.ModelExecution>>;
+  /** `GET /prediction/{id}`: the third shape (`metrics.cost`, `metrics.predict_time`). */
+  getPrediction(credentials: Credentials, predictionId: string): Promise<model.ModelExecution>;
+}
+
+export interface TasksApi {
+  /** `GET /api/v1/executions/{id}`; NOT_CONFIGURED without `TASKS_API_URL`. */
+  getExecution(credentials: Credentials, executionId: string): Promise<model.TaskExecution>;
+}
+
+export interface Upstreams {
+  readonly workflows: WorkflowsApi;
+  readonly flows: FlowsApi;
+  readonly models: ModelsApi;
+  readonly tasks: TasksApi;
+  /** Closes every pooled dispatcher. */
+  close(): Promise<void>;
+}
