@@ -105,12 +105,15 @@ export interface Step {
 }
 
 /**
- * A workflow execution. `detail` says which shape it came from: a list summary carries no
- * steps, inputs or output, so fields that need them load the detail through the bulk loader.
+ * Which upstream shape a workflow execution came from. A list `summary` carries no steps,
+ * inputs or output; the `bulk` shape carries no `error`/`error_cause`; only `detail`
+ * (`GET /executions/{id}` or a webhook) carries everything.
  */
+export type WorkflowShape = 'summary' | 'bulk' | 'detail';
+
 export interface WorkflowExecution extends ExecutionBase {
   readonly source: 'WORKFLOW';
-  readonly detail: boolean;
+  readonly shape: WorkflowShape;
   readonly workflowId: string;
   readonly workflowName: string | null;
   readonly versionId: string | null;

@@ -41,7 +41,7 @@ export interface ModelListQuery {
 export interface WorkflowsApi {
   /** `GET /executions/{id}`: the detail shape with `step_outputs`. */
   getExecution(credentials: Credentials, executionId: string): Promise<model.WorkflowExecution>;
-  /** `GET /workflows/{id}/executions`: summaries (`detail: false`). */
+  /** `GET /workflows/{id}/executions`: summaries (`shape: 'summary'`). */
   listExecutions(credentials: Credentials, query: WorkflowListQuery): Promise<model.Page<model.WorkflowExecution>>;
 }
 
