@@ -112,7 +112,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
 /** The same config with other upstream bases and credentials (the embedded simulator's). */
 export function withUpstreams(
   config: Config,
-  bases: Readonly<Record<UpstreamName, string>>,
+  bases: Readonly<Record<UpstreamName, string | null>>,
   credentials: ServerCredentials,
 ): Config {
   const upstreams = Object.fromEntries(

@@ -1,0 +1,64 @@
+/**
+ * createGateway(config) → { yoga, close }: builds the server, never listens (main.ts does).
+ */
+import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { Config } from './config.ts';
+import { type Context, createContext } from './context.ts';
+import { type Examples, graphiqlTabs } from './graphiql.ts';
+import { useBadUserInputCodes } from './plugins/user-input.ts';
+import { schema } from './schema/index.ts';
+import { createUpstreams } from './upstreams/index.ts';
+import type { Upstreams } from './upstreams/types.ts';
+
+export interface GatewayOptions {
+  readonly logger?: Logger;
+  /** Supply an upstream layer (defaults to one built from `config`). */
+  readonly upstreams?: Upstreams;
+  /** Ids for GraphiQL's example tabs (the simulator's, in the embedded default). */
+  readonly examples?: Examples;
+}
+
+export interface Gateway {
+  readonly yoga: YogaServerInstance<Record<string, never>, Context>;
+  readonly upstreams: Upstreams;
+  /** Closes upstream pools. */
+  close(): Promise<void>;
+}
+
+export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
+  const logger = options.logger;
+  const upstreams = options.upstreams ?? createUpstreams(config, logger ? { logger } : {});
+  const yoga = createYoga<Record<string, never>, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    graphiql: config.production ? false : { title: 'Execution Gateway', defaultTabs: graphiqlTabs(options.examples) },
+    logging: logger
+      ? {
+          debug: (...args) => logger.debug(args.map(String).join(' ')),
+          info: (...args) => logger.info(args.map(String).join(' ')),
+          warn: (...args) => logger.warn(args.map(String).join(' ')),
+          error: (...args) => logger.error({ err: args[0] }, args.slice(1).map(String).join(' ') || 'error'),
+        }
+      : false,
+    maskedErrors: true,
+    context: ({ request }) =>
+      createContext(upstreams, config, {
+        apiKey: request.headers.get('x-api-key'),
+        authorization: request.headers.get('authorization'),
+        projectId: request.headers.get('x-project-id'),
+      }),
+    plugins: [
+      useBadUserInputCodes(),
+      // Ready once the schema is built and configured; upstream health joins in with the circuit breakers.
+      useReadinessCheck({ endpoint: '/ready', check: () => true }),
+    ],
+  });
+  return {
+    yoga,
+    upstreams,
+    close: () => upstreams.close(),
+  };
+}

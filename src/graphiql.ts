@@ -1,0 +1,128 @@
+/**
+ * GraphiQL's default tabs: example queries that answer against the embedded simulator
+ * (main.ts fills in ids from its data) or, with placeholders, against live upstreams.
+ */
+
+export interface Examples {
+  readonly workflowId: string;
+  readonly imageExecutionId: string;
+  readonly bulkWorkflowId: string;
+  readonly bulkId: string;
+  readonly taskExecutionId: string | null;
+}
+
+const placeholders: Examples = {
+  workflowId: '<workflow id>',
+  imageExecutionId: '<execution id>',
+  bulkWorkflowId: '<workflow id>',
+  bulkId: '00000000-0000-0000-0000-000000000000',
+  taskExecutionId: '<task execution id>',
+};
+
+const executionWithSteps = /* GraphQL */ `# A workflow execution with its steps: text, then images.
+# Add the header {"X-Gateway-Trace": "1"} to see which upstream calls it cost.
+query ExecutionWithSteps($executionId: String!, $workflowId: String) {
+  workflowExecution(executionId: $executionId, workflowId: $workflowId) {
+    id
+    workflowName
+    status
+    upstreamStatus
+    startedAt
+    durationMs
+    inputs
+    output
+    cost
+    steps {
+      stepId
+      name
+      status
+      model
+      durationMs
+      output
+      primary
+    }
+  }
+}`;
+
+const pagedList = /* GraphQL */ `# A page of a workflow's executions; pass pageInfo.endCursor as $after for the next page.
+# Steps and outputs of the whole page come from one bulk call.
+query ExecutionsPage($workflowId: String!, $first: Int = 10, $after: String) {
+  workflowExecutions(workflowId: $workflowId, first: $first, after: $after) {
+    totalCount
+    pageInfo { hasNextPage endCursor }
+    edges {
+      cursor
+      node {
+        executionId
+        status
+        startedAt
+        steps { stepId status primary }
+      }
+    }
+  }
+}`;
+
+const bulkProgress = /* GraphQL */ `# How far a bulk operation has got, and its executions.
+query BulkProgress($workflowId: String!, $bulkId: UUID!) {
+  bulk(workflowId: $workflowId, bulkId: $bulkId) {
+    id
+    progress { total pending running completed failed cancelled percentComplete isComplete }
+    executions(first: 10) {
+      edges { node { executionId status progressPercent } }
+    }
+  }
+}`;
+
+const modelCosts = /* GraphQL */ `# Model executions with their cost, and the workflow execution that started them.
+query ModelCosts {
+  modelExecutions(first: 5, filter: { status: [COMPLETED] }) {
+    totalCount
+    edges {
+      node {
+        executionId
+        model
+        cost
+        runTimeSeconds
+        output
+        workflowExecution { workflowName status steps { stepId model } }
+      }
+    }
+  }
+  failed: modelExecutions(first: 5, filter: { status: [FAILED] }) {
+    edges { node { model errorClassification error { message classification } } }
+  }
+}`;
+
+const taskChain = /* GraphQL */ `# A task execution and its parent chain up to the root.
+query TaskChain($executionId: String!) {
+  taskExecution(executionId: $executionId) {
+    executionId
+    status
+    upstreamStatus
+    queueName
+    retryCount
+    assignedToWorker
+    parent { executionId status parent { executionId status parent { executionId } } }
+    root { executionId status queueName }
+  }
+}`;
+
+function variables(value: Record<string, unknown>): string {
+  return JSON.stringify(value, null, 2);
+}
+
+export function graphiqlTabs(examples: Examples = placeholders) {
+  return [
+    {
+      query: executionWithSteps,
+      variables: variables({ executionId: examples.imageExecutionId, workflowId: examples.workflowId }),
+    },
+    { query: pagedList, variables: variables({ workflowId: examples.workflowId, first: 10 }) },
+    { query: bulkProgress, variables: variables({ workflowId: examples.bulkWorkflowId, bulkId: examples.bulkId }) },
+    { query: modelCosts, variables: null },
+    {
+      query: taskChain,
+      variables: variables({ executionId: examples.taskExecutionId ?? placeholders.taskExecutionId }),
+    },
+  ];
+}

@@ -1,0 +1,78 @@
+/**
+ * Process entry: config → (embedded simulator) → gateway → listen → drain on SIGTERM.
+ */
+import { createServer } from 'node:http';
+import { once } from 'node:events';
+import { pino } from 'pino';
+import { type Config, loadConfig, withUpstreams } from './config.ts';
+import { createGateway } from './gateway.ts';
+import type { Examples } from './graphiql.ts';
+import { type Simulator, startSimulator } from './simulator/index.ts';
+
+/** In-flight requests get this long to finish after SIGTERM. @default 10000 */
+const drainTimeoutMs = Number(process.env['SHUTDOWN_TIMEOUT_MS'] ?? 10_000);
+
+function examplesFrom(simulator: Simulator): Examples {
+  const { picks } = simulator.data;
+  return {
+    workflowId: picks.completedImageExecution.workflowId,
+    imageExecutionId: picks.completedImageExecution.executionId,
+    bulkWorkflowId: picks.runningBulk.workflowId,
+    bulkId: picks.runningBulk.bulkId,
+    taskExecutionId: picks.deepTaskChainLeaf,
+  };
+}
+
+async function main(): Promise<void> {
+  const logger = pino({
+    level: process.env['LOG_LEVEL'] ?? 'info',
+    redact: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.api_key', '*.apiKey'],
+  });
+  let config: Config = loadConfig();
+  let simulator: Simulator | null = null;
+  if (config.mode === 'simulated') {
+    simulator = await startSimulator({ latencyMs: config.simulatorLatencyMs });
+    config = withUpstreams(config, simulator.urls, simulator.credentials);
+  }
+  const gateway = createGateway(config, {
+    logger,
+    ...(simulator ? { examples: examplesFrom(simulator) } : {}),
+  });
+  const server = createServer(gateway.yoga);
+  server.listen(config.port);
+  await once(server, 'listening');
+
+  const url = `http://localhost:${config.port}/graphql`;
+  if (simulator) {
+    logger.info(
+      { upstreams: simulator.urls },
+      `Execution Gateway on ${url} (GraphiQL in a browser) over the EMBEDDED SIMULATED UPSTREAMS on loopback; run \`npm run start:live\` for real upstreams`,
+    );
+  } else {
+    const configured = Object.values(config.upstreams).map((u) => `${u.name}=${u.baseUrl ? 'configured' : 'NOT CONFIGURED'}`);
+    logger.info(`Execution Gateway on ${url} over live upstreams (${configured.join(', ')})`);
+  }
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info(`${signal}: draining in-flight requests (up to ${drainTimeoutMs} ms)`);
+    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+    server.closeIdleConnections();
+    const deadline = setTimeout(() => server.closeAllConnections(), drainTimeoutMs);
+    deadline.unref();
+    await closed;
+    await gateway.close();
+    await simulator?.close();
+    logger.info('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

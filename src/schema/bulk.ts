@@ -1,0 +1,101 @@
+/**
+ * Bulk: the executions one bulk trigger started, and their progress.
+ */
+import type { Context } from '../context.ts';
+import { notFound } from '../errors.ts';
+import * as model from '../model.ts';
+import { builder, encodeGlobalId } from './builder.ts';
+import { WorkflowExecutionConnection } from './connections.ts';
+import { cutWindow, fitsFirstPage, maxPageSize, offsetWindow, toConnection, upstreamLimit } from './paging.ts';
+import { Bulk, BulkProgress } from './refs.ts';
+
+/** A bulk trigger takes at most 10 inputs; this bounds paging should a bulk ever be larger. */
+const maxProgressPages = 10;
+
+/** Every member of a bulk, through the list endpoint filtered by `bulk_id`. */
+async function bulkMembers(bulk: model.Bulk, context: Context): Promise<model.WorkflowExecution[]> {
+  const members: model.WorkflowExecution[] = [];
+  for (let pageIndex = 0; pageIndex < maxProgressPages; pageIndex++) {
+    const page = await context.loaders.workflowExecutionPage.load({
+      workflowId: bulk.workflowId,
+      bulkId: bulk.bulkId,
+      offset: members.length,
+      limit: maxPageSize,
+    });
+    members.push(...page.items);
+    if (!page.hasNextPage || page.items.length === 0) break;
+  }
+  return members;
+}
+
+export function bulkGlobalId(bulk: model.Bulk): string {
+  return encodeGlobalId('Bulk', JSON.stringify([bulk.workflowId, bulk.bulkId]));
+}
+
+/** Resolves a bulk only if the upstream knows executions for it. */
+export async function loadBulk(bulk: model.Bulk, context: Context): Promise<model.Bulk> {
+  const members = await bulkMembers(bulk, context);
+  if (members.length === 0) throw notFound('workflows', `Bulk ${bulk.bulkId}`);
+  return bulk;
+}
+
+BulkProgress.implement({
+  fields: (t) => ({
+    total: t.exposeInt('total', { nullable: false }),
+    pending: t.exposeInt('pending', { nullable: false }),
+    running: t.exposeInt('running', { nullable: false }),
+    completed: t.exposeInt('completed', { nullable: false }),
+    failed: t.exposeInt('failed', { nullable: false }),
+    cancelled: t.exposeInt('cancelled', { nullable: false }),
+    percentComplete: t.exposeFloat('percentComplete', { nullable: false }),
+    isComplete: t.exposeBoolean('isComplete', { nullable: false }),
+  }),
+});
+
+Bulk.implement({
+  description: 'The executions one bulk trigger started.',
+  interfaces: [builder.nodeInterfaceRef()],
+  isTypeOf: (value) => typeof value === 'object' && value !== null && 'bulkId' in value && !('source' in value),
+  fields: (t) => ({
+    id: t.id({ nullable: false, resolve: (bulk) => bulkGlobalId(bulk) }),
+    bulkId: t.field({ type: 'UUID', nullable: false, resolve: (bulk) => bulk.bulkId }),
+    workflowId: t.exposeString('workflowId', { nullable: false }),
+    progress: t.field({
+      type: BulkProgress,
+      resolve: async (bulk, _args, context) => model.progressOf(await bulkMembers(bulk, context)),
+    }),
+    executions: t.field({
+      type: WorkflowExecutionConnection,
+      args: { first: t.arg.int(), after: t.arg.string() },
+      resolve: async (bulk, args, context) => {
+        const window = offsetWindow(args, maxPageSize);
+        if (fitsFirstPage(window)) {
+          // The same call `progress` makes: cut the window from it.
+          const firstPage = await context.loaders.workflowExecutionPage.load({
+            workflowId: bulk.workflowId,
+            bulkId: bulk.bulkId,
+            offset: 0,
+            limit: maxPageSize,
+          });
+          return cutWindow(firstPage, window);
+        }
+        const page = await context.loaders.workflowExecutionPage.load({
+          workflowId: bulk.workflowId,
+          bulkId: bulk.bulkId,
+          offset: window.offset,
+          limit: upstreamLimit(window),
+        });
+        return toConnection(page, window);
+      },
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  bulk: t.field({
+    type: Bulk,
+    description: 'One bulk operation of a workflow; NOT_FOUND when it started no executions.',
+    args: { workflowId: t.arg.string({ required: true }), bulkId: t.arg({ type: 'UUID', required: true }) },
+    resolve: (_root, { workflowId, bulkId }, context) => loadBulk({ workflowId, bulkId }, context),
+  }),
+}));

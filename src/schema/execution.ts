@@ -1,0 +1,82 @@
+/**
+ * The Execution interface shared by the three hosts' executions, its enums and error type.
+ */
+import * as model from '../model.ts';
+import { builder, encodeGlobalId } from './builder.ts';
+import { fullWorkflowExecution, workflowExecutionError } from './resolve.ts';
+
+export const ExecutionSource = builder.enumType('ExecutionSource', {
+  description: 'Which upstream host an execution lives on.',
+  values: ['WORKFLOW', 'MODEL', 'TASK'] as const,
+});
+
+export const ExecutionStatus = builder.enumType('ExecutionStatus', {
+  description:
+    'One status vocabulary for every host. `upstreamStatus` keeps the verbatim value; an unlisted value is UNKNOWN, never an error.',
+  values: model.executionStatuses,
+});
+
+export const ErrorClassification = builder.enumType('ErrorClassification', {
+  description: "The models host's canonical classification of a failed execution.",
+  values: model.errorClassifications,
+});
+
+export const ExecutionError = builder.objectRef<model.ExecutionError>('ExecutionError').implement({
+  fields: (t) => ({
+    message: t.exposeString('message', { nullable: false }),
+    cause: t.exposeString('cause'),
+    classification: t.field({ type: ErrorClassification, resolve: (error) => error.classification }),
+  }),
+});
+
+const typenameBySource = {
+  WORKFLOW: 'WorkflowExecution',
+  MODEL: 'ModelExecution',
+  TASK: 'TaskExecution',
+} as const satisfies Record<model.ExecutionSource, string>;
+
+/** The local part of an execution's global id: enough to reach the right endpoint again. */
+export function executionGlobalId(execution: model.Execution): string {
+  const typename = typenameBySource[execution.source];
+  if (execution.source === 'WORKFLOW') {
+    // Carries the workflow so `node`/`nodes` can use the bulk endpoint.
+    return encodeGlobalId(typename, JSON.stringify([execution.workflowId, execution.executionId]));
+  }
+  return encodeGlobalId(typename, execution.executionId);
+}
+
+export const Execution = builder.interfaceRef<model.Execution>('Execution').implement({
+  description: 'Something that ran on one of the upstream hosts.',
+  interfaces: [builder.nodeInterfaceRef()],
+  resolveType: (execution) => typenameBySource[execution.source],
+  fields: (t) => ({
+    id: t.id({
+      nullable: false,
+      description: 'Opaque global id; round-trips through `node(id:)`.',
+      resolve: (execution) => executionGlobalId(execution),
+    }),
+    executionId: t.exposeString('executionId', { nullable: false, description: "The upstream's own id." }),
+    source: t.field({ type: ExecutionSource, nullable: false, resolve: (execution) => execution.source }),
+    status: t.field({ type: ExecutionStatus, nullable: false, resolve: (execution) => execution.status }),
+    upstreamStatus: t.exposeString('upstreamStatus', {
+      nullable: false,
+      description: 'The status exactly as the upstream sent it.',
+    }),
+    isTerminal: t.exposeBoolean('isTerminal', { nullable: false }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    completedAt: t.expose('completedAt', { type: 'DateTime' }),
+    durationMs: t.exposeInt('durationMs'),
+    output: t.field({
+      type: 'JSON',
+      description: 'A string (text), a list of URLs (images) or an object (structured output).',
+      resolve: async (execution, _args, context) =>
+        execution.source === 'WORKFLOW' ? (await fullWorkflowExecution(execution, context)).output : execution.output,
+    }),
+    error: t.field({
+      type: ExecutionError,
+      resolve: (execution, _args, context) =>
+        execution.source === 'WORKFLOW' ? workflowExecutionError(execution, context) : execution.error,
+    }),
+  }),
+});

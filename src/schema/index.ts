@@ -1,0 +1,16 @@
+/**
+ * Imports every type file and builds the schema. Nothing else happens here.
+ */
+import { builder } from './builder.ts';
+import './execution.ts';
+import './connections.ts';
+import './step.ts';
+import './workflow-execution.ts';
+import './model-execution.ts';
+import './task-execution.ts';
+import './bulk.ts';
+import './node.ts';
+
+builder.queryType({ description: 'Executions across the workflows, models and tasks hosts.' });
+
+export const schema = builder.toSchema({ sortSchema: true });

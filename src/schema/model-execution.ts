@@ -1,0 +1,118 @@
+/**
+ * ModelExecution (models host) and its root field with every documented filter.
+ */
+import type { Context } from '../context.ts';
+import * as model from '../model.ts';
+import type { ModelListQuery } from '../upstreams/types.ts';
+import { badUserInput } from '../errors.ts';
+import { builder } from './builder.ts';
+import { ModelExecutionConnection } from './connections.ts';
+import { ErrorClassification, Execution, ExecutionStatus } from './execution.ts';
+import {
+  type ConnectionShape,
+  type OffsetWindow,
+  cutWindow,
+  fitsFirstPage,
+  maxPageSize,
+  offsetWindow,
+  toConnection,
+  upstreamLimit,
+} from './paging.ts';
+import { ModelExecution, WorkflowExecution } from './refs.ts';
+
+/** Default page size of the models list (the upstream's own default). */
+const defaultModelPage = 20;
+
+ModelExecution.implement({
+  description: 'One AI model execution on the models host, with its cost and run time.',
+  interfaces: [builder.nodeInterfaceRef(), Execution],
+  isTypeOf: (value) => (value as model.Execution).source === 'MODEL',
+  fields: (t) => ({
+    model: t.exposeString('model', { nullable: false, description: 'Model slug, e.g. `flux-1-1-pro`.' }),
+    cost: t.exposeFloat('cost', { description: 'USD.' }),
+    runTimeSeconds: t.exposeFloat('runTimeSeconds'),
+    errorClassification: t.field({
+      type: ErrorClassification,
+      resolve: (execution) => execution.errorClassification,
+    }),
+    workflowId: t.exposeString('workflowId'),
+    workflowExecutionId: t.exposeString('workflowExecutionId'),
+    workflowExecution: t.field({
+      type: WorkflowExecution,
+      description: 'The workflow execution that started this one, read through the bulk endpoint.',
+      resolve: (execution, _args, context) =>
+        execution.workflowExecutionId
+          ? context.loaders.workflowExecution.load({
+              executionId: execution.workflowExecutionId,
+              workflowId: execution.workflowId,
+            })
+          : null,
+    }),
+  }),
+});
+
+export const ModelExecutionFilter = builder.inputType('ModelExecutionFilter', {
+  fields: (t) => ({
+    model: t.string(),
+    status: t.field({ type: [ExecutionStatus], description: 'Maps to every upstream value of each status.' }),
+    workflowId: t.string(),
+    workflowExecutionId: t.string(),
+    errorClassification: t.field({ type: [ErrorClassification] }),
+    createdAfter: t.field({ type: 'DateTime', description: 'Upstream `from`.' }),
+    createdBefore: t.field({ type: 'DateTime', description: 'Upstream `to`.' }),
+  }),
+});
+
+type Filter = typeof ModelExecutionFilter.$inferInput;
+
+function toQuery(filter: Filter | null | undefined, window: OffsetWindow): ModelListQuery {
+  if (filter?.status && filter.status.length > 0 && filter.status.every((status) => status === 'UNKNOWN')) {
+    throw badUserInput('UNKNOWN has no upstream value to filter on', 'filter.status');
+  }
+  return {
+    offset: window.offset,
+    limit: upstreamLimit(window),
+    model: filter?.model ?? null,
+    statuses: filter?.status ? filter.status.flatMap((status) => model.upstreamStatusesOf(status)) : null,
+    workflowId: filter?.workflowId ?? null,
+    workflowExecutionId: filter?.workflowExecutionId ?? null,
+    errorClassifications: filter?.errorClassification?.map((value) => value.toLowerCase()) ?? null,
+    from: filter?.createdAfter ?? null,
+    to: filter?.createdBefore ?? null,
+  };
+}
+
+/**
+ * The model executions of one workflow execution. Every window inside the first 100 is cut
+ * from one shared call, so `modelExecutions` and `cost` together cost one upstream call.
+ */
+export async function modelExecutionsOfWorkflowExecution(
+  workflowExecutionId: string,
+  window: OffsetWindow,
+  context: Context,
+): Promise<ConnectionShape<model.ModelExecution>> {
+  if (!fitsFirstPage(window)) {
+    return toConnection(await context.loaders.modelExecutionPage.load(toQuery({ workflowExecutionId }, window)), window);
+  }
+  const firstPage = await context.loaders.modelExecutionPage.load(
+    toQuery({ workflowExecutionId }, { offset: 0, limit: maxPageSize }),
+  );
+  return cutWindow(firstPage, window);
+}
+
+builder.queryFields((t) => ({
+  modelExecutions: t.field({
+    type: ModelExecutionConnection,
+    description: 'Model executions, newest first, filtered as the models host allows.',
+    args: {
+      filter: t.arg({ type: ModelExecutionFilter }),
+      first: t.arg.int({ description: `Page size, 0–${maxPageSize}. @default ${defaultModelPage}` }),
+      after: t.arg.string(),
+    },
+    resolve: async (_root, args, context) => {
+      const window = offsetWindow(args, defaultModelPage);
+      const page = await context.loaders.modelExecutionPage.load(toQuery(args.filter, window));
+      return toConnection(page, window);
+    },
+  }),
+}));

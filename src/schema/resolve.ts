@@ -1,0 +1,29 @@
+/**
+ * Resolver helpers shared by several types: reaching the fuller shape of a workflow
+ * execution through the request's loaders.
+ */
+import type { Context } from '../context.ts';
+import type * as model from '../model.ts';
+
+/** A list summary lacks steps, inputs and output: load the bulk shape (batched per workflow). */
+export async function fullWorkflowExecution(
+  execution: model.WorkflowExecution,
+  context: Context,
+): Promise<model.WorkflowExecution> {
+  if (execution.shape !== 'summary') return execution;
+  return context.loaders.workflowExecution.load({
+    executionId: execution.executionId,
+    workflowId: execution.workflowId,
+  });
+}
+
+/** Only `GET /executions/{id}` carries `error`/`error_cause`: fetch it for failed executions only. */
+export async function workflowExecutionError(
+  execution: model.WorkflowExecution,
+  context: Context,
+): Promise<model.ExecutionError | null> {
+  if (execution.shape === 'detail') return execution.error;
+  if (execution.status !== 'FAILED') return null;
+  const detail = await context.loaders.workflowExecutionDetail.load(execution.executionId);
+  return detail.error;
+}

@@ -1,0 +1,129 @@
+/**
+ * WorkflowExecution and its root fields. Details load through the bulk endpoint, grouped by
+ * workflow; a list page of 50 with steps costs one list call and one bulk call.
+ */
+import type { Context } from '../context.ts';
+import { badUserInput } from '../errors.ts';
+import type * as model from '../model.ts';
+import { builder } from './builder.ts';
+import { ModelExecutionConnection, WorkflowExecutionConnection } from './connections.ts';
+import { Execution } from './execution.ts';
+import { modelExecutionsOfWorkflowExecution } from './model-execution.ts';
+import { maxPageSize, offsetWindow, toConnection, upstreamLimit } from './paging.ts';
+import { Bulk, Step, WorkflowExecution } from './refs.ts';
+import { fullWorkflowExecution } from './resolve.ts';
+
+/** Default page size of the workflows list (the upstream's own default). */
+const defaultWorkflowPage = 50;
+
+async function full<T>(execution: model.WorkflowExecution, context: Context, pick: (e: model.WorkflowExecution) => T) {
+  return pick(await fullWorkflowExecution(execution, context));
+}
+
+WorkflowExecution.implement({
+  description: 'A run of a workflow on the workflows host: its steps, inputs and output.',
+  interfaces: [builder.nodeInterfaceRef(), Execution],
+  isTypeOf: (value) => (value as model.Execution).source === 'WORKFLOW',
+  fields: (t) => ({
+    workflowId: t.exposeString('workflowId', { nullable: false }),
+    workflowName: t.field({
+      type: 'String',
+      resolve: (execution, _args, context) =>
+        execution.workflowName ?? (execution.shape === 'detail' ? null : full(execution, context, (e) => e.workflowName)),
+    }),
+    versionId: t.exposeString('versionId'),
+    bulkId: t.field({
+      type: 'UUID',
+      description: 'Set when the execution was started by a bulk trigger.',
+      resolve: (execution, _args, context) => full(execution, context, (e) => e.bulkId),
+    }),
+    bulk: t.field({
+      type: Bulk,
+      resolve: async (execution, _args, context) => {
+        const bulkId = await full(execution, context, (e) => e.bulkId);
+        return bulkId ? { workflowId: execution.workflowId, bulkId } : null;
+      },
+    }),
+    inputs: t.field({ type: 'JSONObject', resolve: (execution, _args, context) => full(execution, context, (e) => e.inputs) }),
+    progressPercent: t.float({
+      resolve: (execution, _args, context) => full(execution, context, (e) => e.progressPercent),
+    }),
+    steps: t.field({
+      type: [Step],
+      resolve: (execution, _args, context) => full(execution, context, (e) => e.steps),
+    }),
+    step: t.field({
+      type: Step,
+      args: { stepId: t.arg.string({ required: true }) },
+      resolve: (execution, { stepId }, context) =>
+        full(execution, context, (e) => e.steps?.find((step) => step.stepId === stepId) ?? null),
+    }),
+    modelExecutions: t.field({
+      type: ModelExecutionConnection,
+      description: 'The model executions this workflow execution started (models host, one call at most).',
+      args: { first: t.arg.int(), after: t.arg.string() },
+      resolve: (execution, args, context) =>
+        modelExecutionsOfWorkflowExecution(execution.executionId, offsetWindow(args, 20), context),
+    }),
+    cost: t.float({
+      description:
+        'Total cost in USD of the model executions this workflow execution started; null while none has reported a cost.',
+      resolve: async (execution, _args, context) => {
+        const connection = await modelExecutionsOfWorkflowExecution(
+          execution.executionId,
+          { offset: 0, limit: maxPageSize },
+          context,
+        );
+        const costs = connection.edges.map((edge) => edge.node.cost).filter((cost): cost is number => cost !== null);
+        if (costs.length === 0) return null;
+        return Math.round(costs.reduce((sum, cost) => sum + cost, 0) * 1e6) / 1e6;
+      },
+    }),
+  }),
+});
+
+builder.queryFields((t) => ({
+  workflowExecution: t.field({
+    type: WorkflowExecution,
+    description:
+      'One workflow execution. With `workflowId` it is read through the bulk endpoint (batched with its siblings).',
+    args: { executionId: t.arg.string({ required: true }), workflowId: t.arg.string() },
+    resolve: (_root, { executionId, workflowId }, context) =>
+      context.loaders.workflowExecution.load({ executionId, workflowId: workflowId ?? null }),
+  }),
+  workflowExecutions: t.field({
+    type: WorkflowExecutionConnection,
+    description: 'The executions of one workflow, newest first, optionally of one bulk.',
+    args: {
+      workflowId: t.arg.string({ required: true }),
+      bulkId: t.arg({ type: 'UUID' }),
+      first: t.arg.int({ description: `Page size, 0–${maxPageSize}. @default ${defaultWorkflowPage}` }),
+      after: t.arg.string(),
+    },
+    resolve: async (_root, args, context) => {
+      const window = offsetWindow(args, defaultWorkflowPage);
+      const page = await context.loaders.workflowExecutionPage.load({
+        workflowId: args.workflowId,
+        bulkId: args.bulkId ?? null,
+        offset: window.offset,
+        limit: upstreamLimit(window),
+      });
+      return toConnection(page, window);
+    },
+  }),
+  workflowExecutionsByIds: t.field({
+    type: [WorkflowExecution],
+    nullable: { list: false, items: true },
+    description: `Many executions of one workflow in one bulk call (at most ${maxPageSize} ids); order kept, a missing id is null with an error.`,
+    args: {
+      workflowId: t.arg.string({ required: true }),
+      executionIds: t.arg.stringList({ required: true }),
+    },
+    resolve: (_root, { workflowId, executionIds }, context) => {
+      if (executionIds.length > maxPageSize) {
+        throw badUserInput(`At most ${maxPageSize} executionIds per call`, 'executionIds');
+      }
+      return executionIds.map((executionId) => context.loaders.workflowExecution.load({ executionId, workflowId }));
+    },
+  }),
+}));

@@ -1,0 +1,34 @@
+/**
+ * The upstream layer: one pooled dispatcher per host, and the four APIs over them.
+ */
+import type { Config } from '../config.ts';
+import { createFlowsApi } from './flows/client.ts';
+import type { HttpOptions } from './http.ts';
+import { createHttp } from './http.ts';
+import { createModelsApi } from './models/client.ts';
+import { createTasksApi } from './tasks/client.ts';
+import type { Upstreams } from './types.ts';
+import { createWorkflowsApi } from './workflows/client.ts';
+
+export type { HttpOptions, UpstreamLogger } from './http.ts';
+
+/** Options shared by every host's requester (logger, deadline, retries). */
+export type UpstreamsOptions = HttpOptions;
+
+export function createUpstreams(config: Config, options: UpstreamsOptions = {}): Upstreams {
+  const http = {
+    workflows: createHttp(config.upstreams.workflows, options),
+    flows: createHttp(config.upstreams.flows, options),
+    models: createHttp(config.upstreams.models, options),
+    tasks: createHttp(config.upstreams.tasks, options),
+  };
+  return {
+    workflows: createWorkflowsApi(http.workflows),
+    flows: createFlowsApi(http.flows),
+    models: createModelsApi(http.models),
+    tasks: createTasksApi(http.tasks, config.upstreams.tasks),
+    close: async () => {
+      await Promise.all(Object.values(http).map((requester) => requester.close()));
+    },
+  };
+}

@@ -1,0 +1,57 @@
+/**
+ * Models host: `GET /executions` with every documented filter and `GET /prediction/{id}`,
+ * key in `X-API-Key`.
+ */
+import type { Http } from '../http.ts';
+import { segment } from '../http.ts';
+import type { Credentials, ModelListQuery, ModelsApi } from '../types.ts';
+import { normaliseModelExecutionList, normalisePrediction } from './normalise.ts';
+import { parseModelExecutionList, parsePrediction } from './wire.ts';
+
+function headers(credentials: Credentials) {
+  return { 'X-API-Key': credentials.apiKey };
+}
+
+function list(values: readonly string[] | null | undefined): string | null {
+  return values && values.length > 0 ? values.join(',') : null;
+}
+
+/** Exported for tests: the query string parameters of `GET /executions`. */
+export function modelListParams(query: ModelListQuery): Record<string, string | number | null> {
+  return {
+    limit: query.limit,
+    offset: query.offset,
+    model: query.model ?? null,
+    status: list(query.statuses),
+    workflow_id: query.workflowId ?? null,
+    workflow_execution_id: query.workflowExecutionId ?? null,
+    error_classification: list(query.errorClassifications),
+    from: query.from ? query.from.toISOString() : null,
+    to: query.to ? query.to.toISOString() : null,
+  };
+}
+
+export function createModelsApi(http: Http): ModelsApi {
+  return {
+    async listExecutions(credentials, query) {
+      const json = await http.json({
+        method: 'GET',
+        path: '/executions',
+        query: modelListParams(query),
+        headers: headers(credentials),
+        idempotent: true,
+      });
+      return normaliseModelExecutionList(parseModelExecutionList(json), query);
+    },
+    async getPrediction(credentials, predictionId) {
+      const json = await http.json({
+        method: 'GET',
+        path: `/prediction/${segment(predictionId)}`,
+        headers: headers(credentials),
+        idempotent: true,
+        resource: 'Model execution',
+      });
+      return normalisePrediction(parsePrediction(json), predictionId);
+    },
+  };
+}

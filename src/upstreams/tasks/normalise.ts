@@ -1,0 +1,44 @@
+/**
+ * Task host (page 004) → TaskExecution. Pure: no I/O.
+ */
+import type * as model from '../../model.ts';
+import { durationBetween, isTerminalStatus, normaliseStatus } from '../../model.ts';
+import { parseTimestamp } from '../json.ts';
+import type { WireTaskExecution } from './wire.ts';
+
+export function normaliseTaskExecution(wire: WireTaskExecution): model.TaskExecution {
+  const status = normaliseStatus(wire.status);
+  const startedAt = parseTimestamp(wire.started_at);
+  const completedAt = parseTimestamp(wire.completed_at);
+  return {
+    source: 'TASK',
+    executionId: wire.id,
+    workflowId: wire.workflow_id,
+    status,
+    upstreamStatus: wire.status,
+    isTerminal: isTerminalStatus(status),
+    createdAt: parseTimestamp(wire.created_at),
+    startedAt,
+    completedAt,
+    durationMs: durationBetween(startedAt, completedAt),
+    output: wire.result ?? null,
+    error: wire.error ? { message: wire.error, cause: null, classification: null } : null,
+    payload: wire.payload ?? null,
+    result: wire.result ?? null,
+    retryCount: wire.retry_count,
+    queueName: wire.queue_name ?? null,
+    assignedToWorker: wire.assigned_to_worker ?? null,
+    batchId: wire.batch_id ?? null,
+    concurrencyKey: wire.concurrency_key ?? null,
+    deploymentId: wire.deployment_id ?? null,
+    sessionId: wire.session_id ?? null,
+    stepKey: wire.step_key ?? null,
+    userId: wire.user_id ?? null,
+    outputSchemaName: wire.output_schema_name ?? null,
+    runTimeoutSeconds: wire.run_timeout_seconds ?? null,
+    cancelledAt: parseTimestamp(wire.cancelled_at),
+    cancelledBy: wire.cancelled_by ?? null,
+    parentExecutionId: wire.parent_execution_id ?? null,
+    rootExecutionId: wire.root_execution_id ?? null,
+  };
+}

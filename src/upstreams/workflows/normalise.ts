@@ -1,0 +1,113 @@
+/**
+ * Workflows host (pages 000, 001) → model. Pure: no I/O.
+ */
+import type * as model from '../../model.ts';
+import { durationBetween, isTerminalStatus, normaliseStatus } from '../../model.ts';
+import { isPlainObject, parseTimestamp } from '../json.ts';
+import { orderSteps, pageOf, progressPercentOf } from '../normalise.ts';
+import type { WireExecutionDetails, WireExecutionSummary, WireListExecutionsResponse, WireStepOutput } from './wire.ts';
+
+export function normaliseStepOutput(step: WireStepOutput, executionId: string, workflowId: string): model.Step {
+  const status = normaliseStatus(step.status);
+  const startedAt = parseTimestamp(step.started_at);
+  const completedAt = parseTimestamp(step.completed_at);
+  const metadata = step.metadata ?? null;
+  return {
+    stepId: step.step_id,
+    // Only the bulk shape names steps.
+    name: null,
+    status,
+    upstreamStatus: step.status,
+    startedAt,
+    completedAt,
+    durationMs: durationBetween(startedAt, completedAt),
+    input: step.input ?? null,
+    output: step.output ?? null,
+    primary: step.primary ?? null,
+    model: metadata?.model ?? null,
+    modelVersion: metadata?.version ?? null,
+    params: isPlainObject(metadata?.params) ? metadata.params : null,
+    executionId,
+    workflowId,
+  };
+}
+
+function errorOf(message: string | null | undefined, cause: string | null | undefined): model.ExecutionError | null {
+  if (!message && !cause) return null;
+  return { message: message || 'Workflow execution failed', cause: cause || null, classification: null };
+}
+
+/**
+ * `GET /executions/{id}` (and the webhook body). The detail shape has no `created_at`: the
+ * execution's creation is taken to be its `started_at`. No name or version either.
+ */
+export function normaliseExecutionDetails(wire: WireExecutionDetails): model.WorkflowExecution {
+  const status = normaliseStatus(wire.status);
+  const startedAt = parseTimestamp(wire.started_at);
+  const completedAt = parseTimestamp(wire.completed_at);
+  const entries = Object.entries(wire.step_outputs ?? {}).map(([key, step]) => ({
+    key,
+    step: normaliseStepOutput(step, wire.execution_id, wire.workflow_id),
+  }));
+  const steps = orderSteps(entries);
+  return {
+    source: 'WORKFLOW',
+    shape: 'detail',
+    executionId: wire.execution_id,
+    workflowId: wire.workflow_id,
+    workflowName: null,
+    versionId: null,
+    bulkId: wire.bulk_id || null,
+    status,
+    upstreamStatus: wire.status,
+    isTerminal: isTerminalStatus(status),
+    createdAt: startedAt,
+    startedAt,
+    completedAt,
+    durationMs: durationBetween(startedAt, completedAt),
+    inputs: wire.inputs ?? null,
+    // Documented as populated only once completed; anything else is not a result.
+    output: status === 'COMPLETED' ? (wire.output ?? null) : null,
+    error: errorOf(wire.error, wire.error_cause),
+    progressPercent: progressPercentOf(steps),
+    steps: wire.step_outputs ? steps : null,
+  };
+}
+
+/** A list item: no steps, inputs or output (`shape: 'summary'`); `api_key` is never read. */
+export function normaliseExecutionSummary(wire: WireExecutionSummary, bulkId: string | null = null): model.WorkflowExecution {
+  const status = normaliseStatus(wire.status);
+  const startedAt = parseTimestamp(wire.started_at);
+  const completedAt = parseTimestamp(wire.ended_at);
+  return {
+    source: 'WORKFLOW',
+    shape: 'summary',
+    executionId: wire.execution_id,
+    workflowId: wire.flow_id,
+    workflowName: wire.flow_name,
+    versionId: wire.version_id,
+    // Summaries do not carry it; a list filtered by `bulk_id` knows it.
+    bulkId,
+    status,
+    upstreamStatus: wire.status,
+    isTerminal: isTerminalStatus(status),
+    createdAt: parseTimestamp(wire.created_at),
+    startedAt,
+    completedAt,
+    durationMs: durationBetween(startedAt, completedAt),
+    inputs: null,
+    output: null,
+    error: null,
+    progressPercent: null,
+    steps: null,
+  };
+}
+
+export function normaliseExecutionList(
+  wire: WireListExecutionsResponse,
+  asked: { offset: number; limit: number },
+  bulkId: string | null = null,
+): model.Page<model.WorkflowExecution> {
+  const items = wire.executions.map((summary) => normaliseExecutionSummary(summary, bulkId));
+  return pageOf(items, asked, wire.total_count ?? null);
+}
