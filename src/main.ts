@@ -13,10 +13,11 @@ import { type Simulator, startSimulator } from './simulator/index.ts';
 const drainTimeoutMs = Number(process.env['SHUTDOWN_TIMEOUT_MS'] ?? 10_000);
 
 function examplesFrom(simulator: Simulator): Examples {
-  const { picks } = simulator.data;
+  const { picks, workflows } = simulator.data;
+  const workflowOf = (executionId: string) => workflows.find((w) => w.executionIds.includes(executionId))?.id ?? '';
   return {
-    workflowId: picks.completedImageExecution.workflowId,
-    imageExecutionId: picks.completedImageExecution.executionId,
+    workflowId: workflowOf(picks.completedImageExecution),
+    imageExecutionId: picks.completedImageExecution,
     bulkWorkflowId: picks.runningBulk.workflowId,
     bulkId: picks.runningBulk.bulkId,
     taskExecutionId: picks.deepTaskChainLeaf,

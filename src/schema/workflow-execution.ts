@@ -35,12 +35,12 @@ WorkflowExecution.implement({
     bulkId: t.field({
       type: 'UUID',
       description: 'Set when the execution was started by a bulk trigger.',
-      resolve: (execution, _args, context) => full(execution, context, (e) => e.bulkId),
+      resolve: (execution, _args, context) => execution.bulkId ?? full(execution, context, (e) => e.bulkId),
     }),
     bulk: t.field({
       type: Bulk,
       resolve: async (execution, _args, context) => {
-        const bulkId = await full(execution, context, (e) => e.bulkId);
+        const bulkId = execution.bulkId ?? (await full(execution, context, (e) => e.bulkId));
         return bulkId ? { workflowId: execution.workflowId, bulkId } : null;
       },
     }),

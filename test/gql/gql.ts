@@ -1,0 +1,76 @@
+/* eslint-disable */
+import * as types from './graphql.js';
+import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+
+/**
+ * Map of all GraphQL operations in the project.
+ *
+ * This map has several performance disadvantages:
+ * 1. It is not tree-shakeable, so it will include all operations in the project.
+ * 2. It is not minifiable, so the string of a GraphQL query will be multiple times inside the bundle.
+ * 3. It does not support dead code elimination, so it will add unused operations.
+ *
+ * Therefore it is highly recommended to use the babel or swc plugin for production.
+ * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
+ */
+type Documents = {
+    "\n  fragment StepFields on Step {\n    stepId\n    name\n    status\n    upstreamStatus\n    startedAt\n    completedAt\n    durationMs\n    input\n    output\n    primary\n    model\n    modelVersion\n    params\n  }\n": typeof types.StepFieldsFragmentDoc,
+    "\n  query ExecutionWithSteps($executionId: String!, $workflowId: String) {\n    workflowExecution(executionId: $executionId, workflowId: $workflowId) {\n      id\n      executionId\n      source\n      workflowId\n      status\n      upstreamStatus\n      isTerminal\n      startedAt\n      completedAt\n      durationMs\n      bulkId\n      inputs\n      output\n      progressPercent\n      error { message cause classification }\n      steps { ...StepFields }\n    }\n  }\n": typeof types.ExecutionWithStepsDocument,
+    "\n  query ExecutionsPage($workflowId: String!, $bulkId: UUID, $first: Int, $after: String) {\n    workflowExecutions(workflowId: $workflowId, bulkId: $bulkId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { cursor node { executionId status workflowName } }\n    }\n  }\n": typeof types.ExecutionsPageDocument,
+    "\n  query ExecutionsPageWithSteps($workflowId: String!, $first: Int, $after: String) {\n    workflowExecutions(workflowId: $workflowId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { executionId status output steps { stepId status output primary } } }\n    }\n  }\n": typeof types.ExecutionsPageWithStepsDocument,
+    "\n  query ExecutionsByIds($workflowId: String!, $executionIds: [String!]!) {\n    workflowExecutionsByIds(workflowId: $workflowId, executionIds: $executionIds) {\n      executionId\n      status\n      steps { stepId }\n    }\n  }\n": typeof types.ExecutionsByIdsDocument,
+    "\n  query BulkWithProgress($workflowId: String!, $bulkId: UUID!) {\n    bulk(workflowId: $workflowId, bulkId: $bulkId) {\n      id\n      bulkId\n      workflowId\n      progress { total pending running completed failed cancelled percentComplete isComplete }\n      executions(first: 20) { totalCount edges { node { executionId status bulkId } } }\n    }\n  }\n": typeof types.BulkWithProgressDocument,
+};
+const documents: Documents = {
+    "\n  fragment StepFields on Step {\n    stepId\n    name\n    status\n    upstreamStatus\n    startedAt\n    completedAt\n    durationMs\n    input\n    output\n    primary\n    model\n    modelVersion\n    params\n  }\n": types.StepFieldsFragmentDoc,
+    "\n  query ExecutionWithSteps($executionId: String!, $workflowId: String) {\n    workflowExecution(executionId: $executionId, workflowId: $workflowId) {\n      id\n      executionId\n      source\n      workflowId\n      status\n      upstreamStatus\n      isTerminal\n      startedAt\n      completedAt\n      durationMs\n      bulkId\n      inputs\n      output\n      progressPercent\n      error { message cause classification }\n      steps { ...StepFields }\n    }\n  }\n": types.ExecutionWithStepsDocument,
+    "\n  query ExecutionsPage($workflowId: String!, $bulkId: UUID, $first: Int, $after: String) {\n    workflowExecutions(workflowId: $workflowId, bulkId: $bulkId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { cursor node { executionId status workflowName } }\n    }\n  }\n": types.ExecutionsPageDocument,
+    "\n  query ExecutionsPageWithSteps($workflowId: String!, $first: Int, $after: String) {\n    workflowExecutions(workflowId: $workflowId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { executionId status output steps { stepId status output primary } } }\n    }\n  }\n": types.ExecutionsPageWithStepsDocument,
+    "\n  query ExecutionsByIds($workflowId: String!, $executionIds: [String!]!) {\n    workflowExecutionsByIds(workflowId: $workflowId, executionIds: $executionIds) {\n      executionId\n      status\n      steps { stepId }\n    }\n  }\n": types.ExecutionsByIdsDocument,
+    "\n  query BulkWithProgress($workflowId: String!, $bulkId: UUID!) {\n    bulk(workflowId: $workflowId, bulkId: $bulkId) {\n      id\n      bulkId\n      workflowId\n      progress { total pending running completed failed cancelled percentComplete isComplete }\n      executions(first: 20) { totalCount edges { node { executionId status bulkId } } }\n    }\n  }\n": types.BulkWithProgressDocument,
+};
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ *
+ *
+ * @example
+ * ```ts
+ * const query = graphql(`query GetUser($id: ID!) { user(id: $id) { name } }`);
+ * ```
+ *
+ * The query argument is unknown!
+ * Please regenerate the types.
+ */
+export function graphql(source: string): unknown;
+
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  fragment StepFields on Step {\n    stepId\n    name\n    status\n    upstreamStatus\n    startedAt\n    completedAt\n    durationMs\n    input\n    output\n    primary\n    model\n    modelVersion\n    params\n  }\n"): (typeof documents)["\n  fragment StepFields on Step {\n    stepId\n    name\n    status\n    upstreamStatus\n    startedAt\n    completedAt\n    durationMs\n    input\n    output\n    primary\n    model\n    modelVersion\n    params\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExecutionWithSteps($executionId: String!, $workflowId: String) {\n    workflowExecution(executionId: $executionId, workflowId: $workflowId) {\n      id\n      executionId\n      source\n      workflowId\n      status\n      upstreamStatus\n      isTerminal\n      startedAt\n      completedAt\n      durationMs\n      bulkId\n      inputs\n      output\n      progressPercent\n      error { message cause classification }\n      steps { ...StepFields }\n    }\n  }\n"): (typeof documents)["\n  query ExecutionWithSteps($executionId: String!, $workflowId: String) {\n    workflowExecution(executionId: $executionId, workflowId: $workflowId) {\n      id\n      executionId\n      source\n      workflowId\n      status\n      upstreamStatus\n      isTerminal\n      startedAt\n      completedAt\n      durationMs\n      bulkId\n      inputs\n      output\n      progressPercent\n      error { message cause classification }\n      steps { ...StepFields }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExecutionsPage($workflowId: String!, $bulkId: UUID, $first: Int, $after: String) {\n    workflowExecutions(workflowId: $workflowId, bulkId: $bulkId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { cursor node { executionId status workflowName } }\n    }\n  }\n"): (typeof documents)["\n  query ExecutionsPage($workflowId: String!, $bulkId: UUID, $first: Int, $after: String) {\n    workflowExecutions(workflowId: $workflowId, bulkId: $bulkId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { cursor node { executionId status workflowName } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExecutionsPageWithSteps($workflowId: String!, $first: Int, $after: String) {\n    workflowExecutions(workflowId: $workflowId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { executionId status output steps { stepId status output primary } } }\n    }\n  }\n"): (typeof documents)["\n  query ExecutionsPageWithSteps($workflowId: String!, $first: Int, $after: String) {\n    workflowExecutions(workflowId: $workflowId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { node { executionId status output steps { stepId status output primary } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query ExecutionsByIds($workflowId: String!, $executionIds: [String!]!) {\n    workflowExecutionsByIds(workflowId: $workflowId, executionIds: $executionIds) {\n      executionId\n      status\n      steps { stepId }\n    }\n  }\n"): (typeof documents)["\n  query ExecutionsByIds($workflowId: String!, $executionIds: [String!]!) {\n    workflowExecutionsByIds(workflowId: $workflowId, executionIds: $executionIds) {\n      executionId\n      status\n      steps { stepId }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query BulkWithProgress($workflowId: String!, $bulkId: UUID!) {\n    bulk(workflowId: $workflowId, bulkId: $bulkId) {\n      id\n      bulkId\n      workflowId\n      progress { total pending running completed failed cancelled percentComplete isComplete }\n      executions(first: 20) { totalCount edges { node { executionId status bulkId } } }\n    }\n  }\n"): (typeof documents)["\n  query BulkWithProgress($workflowId: String!, $bulkId: UUID!) {\n    bulk(workflowId: $workflowId, bulkId: $bulkId) {\n      id\n      bulkId\n      workflowId\n      progress { total pending running completed failed cancelled percentComplete isComplete }\n      executions(first: 20) { totalCount edges { node { executionId status bulkId } } }\n    }\n  }\n"];
+
+export function graphql(source: string) {
+  return (documents as any)[source] ?? {};
+}
+
+export type DocumentType<TDocumentNode extends DocumentNode<any, any>> = TDocumentNode extends DocumentNode<  infer TType,  any>  ? TType  : never;
