@@ -3,7 +3,7 @@
  * arguments and variables that fail scalar parsing (malformed UUID, DateTime, enum, Int…).
  */
 import type { Plugin } from 'graphql-yoga';
-import { GraphQLError } from 'graphql';
+import { GraphQLError, Kind } from 'graphql';
 
 function withCode(error: GraphQLError, code: string): GraphQLError {
   if (error.extensions?.['code']) return error;
@@ -17,8 +17,23 @@ function withCode(error: GraphQLError, code: string): GraphQLError {
   });
 }
 
-/** Validation messages that say an argument value is wrong, as opposed to a wrong document. */
-const valueProblem = /^(Expected value of type|Expected type|Variable "\$[^"]+" got invalid value|Int cannot represent|Float cannot represent|String cannot represent|Boolean cannot represent|ID cannot represent|Value "|Enum ")/;
+const valueKinds = new Set<string>([
+  Kind.INT,
+  Kind.FLOAT,
+  Kind.STRING,
+  Kind.BOOLEAN,
+  Kind.NULL,
+  Kind.ENUM,
+  Kind.LIST,
+  Kind.OBJECT,
+  Kind.OBJECT_FIELD,
+]);
+
+/** A validation error that points at a literal value is a bad argument, not a bad document. */
+function isValueProblem(error: GraphQLError): boolean {
+  const node = error.nodes?.[0];
+  return node !== undefined && valueKinds.has(node.kind);
+}
 
 export function useBadUserInputCodes(): Plugin {
   return {
@@ -27,7 +42,7 @@ export function useBadUserInputCodes(): Plugin {
         if (result.length === 0) return;
         setResult(
           result.map((error) =>
-            withCode(error, valueProblem.test(error.message) ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED'),
+            withCode(error, isValueProblem(error) ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED'),
           ),
         );
       };
