@@ -633,7 +633,7 @@ export function buildWorld(seed: number, epochInput: number): World {
       });
     });
   }
-  const standalone = (model: string, outcome: ModelExecutionFact['outcome'], createdAt: number, options: { error?: ErrorFact; startAfter?: number; runFor?: number; output?: (id: string) => unknown } = {}): ModelExecutionFact => {
+  const standalone = (model: string, outcome: ModelExecutionFact['outcome'], createdAt: number, options: { error?: ErrorFact; startAfter?: number; runFor?: number; output?: (id: string, prompt: string) => unknown } = {}): ModelExecutionFact => {
     const id = rng.uuid();
     createdAt = Math.floor(createdAt / SECOND) * SECOND;
     const kind: StepKind = model === 'flux-1-1-pro' || model === 'nano-banana-pro' ? 'image' : 'text';
@@ -644,7 +644,7 @@ export function buildWorld(seed: number, epochInput: number): World {
       model,
       input: kind === 'image' ? { prompt, aspect_ratio: rng.pick(aspectRatios), output_format: 'png' } : { prompt: `Describe ${prompt} in two sentences.`, max_output_tokens: 200 },
       output: options.output
-        ? options.output(id)
+        ? options.output(id, prompt)
         : model === 'flux-1-1-pro'
           ? `https://storage.googleapis.com/eachlabs-sim/predictions/${id}/image.png`
           : model === 'nano-banana-pro'
@@ -666,7 +666,7 @@ export function buildWorld(seed: number, epochInput: number): World {
   const standaloneText = standalone('openai-chatgpt-5', 'success', epoch - 90 * MINUTE);
   const standaloneArray = standalone('nano-banana-pro', 'success', epoch - 100 * MINUTE, { output: (id) => imageUrls(`predictions/${id}`, 3) });
   const standaloneObject = standalone('gemini-2-5-flash', 'success', epoch - 110 * MINUTE, {
-    output: () => ({ labels: ['lighthouse', 'storm', 'sea'], caption: 'A lighthouse braving a storm', confidence: 0.93 }),
+    output: (_id, prompt) => ({ labels: prompt.split(' ').filter((word) => word.length > 4).slice(0, 3), caption: capitalise(prompt), confidence: 0.93 }),
   });
   const standaloneFailures = errorClassifications.map((classification, i) =>
     standalone(modelSlugs[i % modelSlugs.length] ?? 'flux-1-1-pro', 'failed', epoch - (2 + i) * HOUR - rng.int(0, 59) * MINUTE, {

@@ -265,7 +265,10 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
     maxResponseSize: maxBodyBytes,
   });
 
-  const retry: RetryHandler.RetryCallback = (error, { state }, done) => {
+  // When each call must give up, keyed by its abort signal (undici hands the signal back to the
+  // retry policy inside the dispatch options).
+  const deadlines = new WeakMap<object, number>();
+  const retry: RetryHandler.RetryCallback = (error, { state, opts }, done) => {
     const { statusCode, code, headers } = error as Error & {
       statusCode?: number;
       code?: string;
@@ -281,6 +284,10 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
     if (retryAfterMs !== null && retryAfterMs > retryAfterCapMs) return done(error);
     const backoff = Math.min(retryMinDelayMs * 2 ** (state.counter - 1), retryMaxDelayMs);
     const delay = retryAfterMs ?? backoff / 2 + (Math.random() * backoff) / 2;
+    // A wait that outlives the call's deadline would only turn the real answer into a timeout.
+    const { signal } = opts as { signal?: object | null };
+    const until = signal ? deadlines.get(signal) : undefined;
+    if (until !== undefined && Date.now() + delay >= until) return done(error);
     // Returning the timer lets undici cancel the wait when the deadline aborts the call.
     return setTimeout(() => done(null), delay);
   };
@@ -300,6 +307,7 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
   async function json(request: HttpRequest): Promise<unknown> {
     const deadline = AbortSignal.timeout(deadlineMs);
     const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline;
+    deadlines.set(signal, Date.now() + deadlineMs);
     const headers: Record<string, string> = { accept: 'application/json' };
     const secrets: string[] = [];
     for (const [name, value] of Object.entries(request.headers ?? {})) {

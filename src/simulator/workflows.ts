@@ -1,0 +1,144 @@
+/**
+ * Host A, the eachlabs workflows engine (`/api/v1`, header `X-API-Key`): reference pages 000
+ * (execution details) and 001 (list executions of a workflow), FINDINGS A3/A4 and §5.1.
+ */
+import { workflowStateAt, type StepState, type World, type WorkflowExecutionFact } from './fixtures.ts';
+import { isoSeconds, UUID_RE } from './format.ts';
+import { headerValue, json, segmentsAfter, type HostHandler, type SimRequest, type SimResponse } from './http.ts';
+
+export const workflowsRoutes = {
+  detail: 'workflows GET /executions/{id}',
+  list: 'workflows GET /workflows/{id}/executions',
+} as const;
+
+const unauthorized = (): SimResponse => json(401, { error: 'Invalid or missing API key' });
+
+/** The `X-API-Key` check shared by the eachlabs hosts (header names are case-insensitive). */
+export function hasApiKey(request: SimRequest, apiKey: string): boolean {
+  return headerValue(request.headers, 'x-api-key') === apiKey;
+}
+
+/** `primary`: the first element of a list output, else the output itself. */
+export function primaryOf(output: unknown): unknown {
+  return Array.isArray(output) ? output[0] : output;
+}
+
+function renderStepOutput(step: StepState): Record<string, unknown> {
+  const { plan } = step;
+  const body: Record<string, unknown> = { step_id: plan.def.stepId, status: step.status };
+  if (step.startedAt !== null) body.started_at = isoSeconds(step.startedAt);
+  if (step.completedAt !== null) body.completed_at = isoSeconds(step.completedAt);
+  if (step.hasOutput) {
+    body.output = plan.output;
+    const primary = primaryOf(plan.output);
+    if (primary !== undefined) body.primary = primary;
+  }
+  // The resolved input exists once the step started; `metadata.params` is the same object.
+  if (step.startedAt !== null) body.input = { ...plan.params };
+  const metadata: Record<string, unknown> = { model: plan.def.model, version: plan.def.version };
+  if (step.startedAt !== null) metadata.params = { ...plan.params };
+  if (step.completedAt !== null && step.status === 'completed') {
+    metadata.prediction_id = plan.predictionId;
+    metadata.processed_at = isoSeconds(step.completedAt);
+  }
+  body.metadata = metadata;
+  if (step.error) {
+    body.error = step.error.message;
+    body.error_cause = `prediction ${plan.predictionId} failed (${step.error.classification})`;
+  }
+  return body;
+}
+
+/** `ExecutionDetails` exactly as `GET /executions/{id}` answers it at `now`. */
+export function renderWorkflowDetail(fact: WorkflowExecutionFact, now: number): Record<string, unknown> {
+  const state = workflowStateAt(fact, now);
+  const body: Record<string, unknown> = { execution_id: fact.id, workflow_id: fact.workflow.id, status: state.status };
+  if (fact.bulkId !== null) body.bulk_id = fact.bulkId;
+  body.started_at = isoSeconds(state.startedAt);
+  if (state.completedAt !== null) body.completed_at = isoSeconds(state.completedAt);
+  body.inputs = { ...fact.inputs };
+  body.step_outputs = Object.fromEntries(state.steps.map((step) => [step.plan.def.stepId, renderStepOutput(step)]));
+  // Documented: null for running, failed and cancelled executions.
+  body.output = state.hasOutput ? state.output : null;
+  if (state.status === 'failed') {
+    body.error = 'ExecutionFailed';
+    body.error_cause = state.errorCause ?? 'Execution failed';
+  }
+  return body;
+}
+
+/** `ExecutionSummary` of the list endpoint (`flow_*` names, `ended_at`). */
+export function renderWorkflowSummary(fact: WorkflowExecutionFact, now: number): Record<string, unknown> {
+  const state = workflowStateAt(fact, now);
+  const body: Record<string, unknown> = {
+    execution_id: fact.id,
+    flow_id: fact.workflow.id,
+    flow_name: fact.workflow.name,
+    version_id: fact.versionId,
+    status: state.status,
+    started_at: isoSeconds(state.startedAt),
+  };
+  if (state.completedAt !== null) body.ended_at = isoSeconds(state.completedAt);
+  body.created_at = isoSeconds(fact.createdAt);
+  body.updated_at = isoSeconds(state.updatedAt);
+  return body;
+}
+
+/** A workflow by uuid or slug (the list endpoint accepts both). */
+export function findWorkflow(world: World, idOrSlug: string) {
+  return world.workflows.find((workflow) => workflow.id === idOrSlug || workflow.slug === idOrSlug) ?? null;
+}
+
+/** Non-negative integer query parameter: the value, the default when absent/empty, or null when invalid. */
+export function intParam(query: URLSearchParams, name: string, fallback: number): number | null {
+  const raw = query.get(name);
+  if (raw === null || raw === '') return fallback;
+  if (!/^\d{1,9}$/.test(raw)) return null;
+  return Number(raw);
+}
+
+export function createWorkflowsHandler(world: World): HostHandler {
+  const detail = (id: string) => ({
+    key: workflowsRoutes.detail,
+    handle: (request: SimRequest): SimResponse => {
+      if (!hasApiKey(request, world.credentials.apiKey)) return unauthorized();
+      const fact = world.executions.get(id);
+      return fact ? json(200, renderWorkflowDetail(fact, request.now)) : json(404, { error: 'execution not found' });
+    },
+  });
+  const list = (workflowParam: string) => ({
+    key: workflowsRoutes.list,
+    handle: (request: SimRequest): SimResponse => {
+      if (!hasApiKey(request, world.credentials.apiKey)) return unauthorized();
+      const bulkId = request.query.get('bulk_id') || null;
+      if (bulkId !== null && !UUID_RE.test(bulkId)) return json(400, { error: 'invalid bulk_id format' });
+      const offset = intParam(request.query, 'offset', 0);
+      if (offset === null) return json(400, { error: 'invalid offset: must be an integer >= 0' });
+      const limit = intParam(request.query, 'limit', 50);
+      if (limit === null || limit < 1 || limit > 100) return json(400, { error: 'invalid limit: must be an integer between 1 and 100' });
+      const workflow = findWorkflow(world, workflowParam);
+      if (!workflow) return json(404, { error: 'workflow not found' });
+      const all = (world.executionsByWorkflow.get(workflow.id) ?? []).filter(
+        (fact) => fact.createdAt <= request.now && (bulkId === null || fact.bulkId?.toLowerCase() === bulkId.toLowerCase()),
+      );
+      const page = all.slice(offset, offset + limit);
+      const body: Record<string, unknown> = { executions: page.map((fact) => renderWorkflowSummary(fact, request.now)) };
+      // FINDINGS §5.1: `offset` is the NEXT page's offset, and absent when there is no next page.
+      const next = offset + page.length;
+      if (next < all.length) body.offset = next;
+      body.total_count = all.length;
+      return json(200, body);
+    },
+  });
+  return {
+    match: (method, pathname) => {
+      const segments = segmentsAfter(pathname, '/api/v1');
+      if (!segments || method !== 'GET') return null;
+      const [first, second, third, ...rest] = segments;
+      if (first === 'executions' && second !== undefined && third === undefined) return detail(second);
+      if (first === 'workflows' && second !== undefined && third === 'executions' && rest.length === 0) return list(second);
+      return null;
+    },
+    unmatched: () => json(404, { error: 'not found' }),
+  };
+}
