@@ -11,6 +11,28 @@ export interface Examples {
   readonly taskExecutionId: string | null;
 }
 
+/** What the tabs need of the simulator's data (structural: the gateway does not import it). */
+export interface ExampleSource {
+  readonly workflows: readonly { readonly id: string; readonly executionIds: readonly string[] }[];
+  readonly picks: {
+    readonly completedImageExecution: string;
+    readonly runningBulk: { readonly workflowId: string; readonly bulkId: string };
+    readonly deepTaskChainLeaf: string;
+  };
+}
+
+export function examplesFrom(data: ExampleSource): Examples {
+  const { picks, workflows } = data;
+  const workflowOf = (executionId: string) => workflows.find((w) => w.executionIds.includes(executionId))?.id ?? '';
+  return {
+    workflowId: workflowOf(picks.completedImageExecution),
+    imageExecutionId: picks.completedImageExecution,
+    bulkWorkflowId: picks.runningBulk.workflowId,
+    bulkId: picks.runningBulk.bulkId,
+    taskExecutionId: picks.deepTaskChainLeaf,
+  };
+}
+
 const placeholders: Examples = {
   workflowId: '<workflow id>',
   imageExecutionId: '<execution id>',

@@ -6,23 +6,11 @@ import { once } from 'node:events';
 import { pino } from 'pino';
 import { type Config, loadConfig, withUpstreams } from './config.ts';
 import { createGateway } from './gateway.ts';
-import type { Examples } from './graphiql.ts';
+import { examplesFrom } from './graphiql.ts';
 import { type Simulator, startSimulator } from './simulator/index.ts';
 
 /** In-flight requests get this long to finish after SIGTERM. @default 10000 */
 const drainTimeoutMs = Number(process.env['SHUTDOWN_TIMEOUT_MS'] ?? 10_000);
-
-function examplesFrom(simulator: Simulator): Examples {
-  const { picks, workflows } = simulator.data;
-  const workflowOf = (executionId: string) => workflows.find((w) => w.executionIds.includes(executionId))?.id ?? '';
-  return {
-    workflowId: workflowOf(picks.completedImageExecution),
-    imageExecutionId: picks.completedImageExecution,
-    bulkWorkflowId: picks.runningBulk.workflowId,
-    bulkId: picks.runningBulk.bulkId,
-    taskExecutionId: picks.deepTaskChainLeaf,
-  };
-}
 
 async function main(): Promise<void> {
   const logger = pino({
@@ -37,7 +25,7 @@ async function main(): Promise<void> {
   }
   const gateway = createGateway(config, {
     logger,
-    ...(simulator ? { examples: examplesFrom(simulator) } : {}),
+    ...(simulator ? { examples: examplesFrom(simulator.data) } : {}),
   });
   const server = createServer(gateway.yoga);
   server.listen(config.port);
