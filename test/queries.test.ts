@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flowsRoutes, workflowsRoutes } from '../src/simulator/index.ts';
 import { BulkWithProgress, ExecutionsByIds, ExecutionsPage, ExecutionWithSteps } from './helpers/documents.ts';
+import type { ExecutionsPageQuery } from './gql/graphql.ts';
 import { codesOf, type Harness, startHarness } from './helpers/harness.ts';
 
 let h: Harness;
@@ -148,18 +149,15 @@ describe('workflowExecutions', () => {
     const workflow = h.simulator.data.workflows.find((w) => w.id === h.simulator.data.bigWorkflowId)!;
     expect(workflow.executionIds.length).toBeGreaterThan(150);
     const seen: string[] = [];
-    let after: string | null = null;
+    let after: string | null | undefined = null;
     let pages = 0;
     for (;;) {
-      const { workflowExecutions }: { workflowExecutions: any } = await h.client.request(ExecutionsPage, { // eslint-disable-line @typescript-eslint/no-explicit-any -- recursion needs an annotation
-        workflowId: workflow.id,
-        first: 40,
-        after,
-      });
+      const answer: ExecutionsPageQuery = await h.client.request(ExecutionsPage, { workflowId: workflow.id, first: 40, after });
+      const workflowExecutions = answer.workflowExecutions!;
       pages++;
       expect(workflowExecutions.totalCount).toBe(workflow.executionIds.length);
       expect(workflowExecutions.pageInfo.hasPreviousPage).toBe(after !== null);
-      seen.push(...workflowExecutions.edges.map((edge: { node: { executionId: string } }) => edge.node.executionId));
+      seen.push(...workflowExecutions.edges!.map((edge) => edge!.node!.executionId));
       if (!workflowExecutions.pageInfo.hasNextPage) break;
       after = workflowExecutions.pageInfo.endCursor;
     }

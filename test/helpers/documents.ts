@@ -86,3 +86,84 @@ export const BulkWithProgress = graphql(`
     }
   }
 `);
+
+export const ModelExecutionsPage = graphql(`
+  query ModelExecutionsPage($filter: ModelExecutionFilter, $first: Int, $after: String) {
+    modelExecutions(filter: $filter, first: $first, after: $after) {
+      totalCount
+      pageInfo { hasNextPage endCursor }
+      edges {
+        node {
+          id
+          executionId
+          model
+          status
+          upstreamStatus
+          cost
+          runTimeSeconds
+          errorClassification
+          error { message classification }
+          output
+          workflowId
+          workflowExecutionId
+        }
+      }
+    }
+  }
+`);
+
+export const ModelToWorkflow = graphql(`
+  query ModelToWorkflow($filter: ModelExecutionFilter) {
+    modelExecutions(filter: $filter, first: 20) {
+      edges {
+        node {
+          executionId
+          cost
+          workflowExecution {
+            executionId
+            workflowName
+            cost
+            steps { stepId model output }
+            bulk { progress { total percentComplete } }
+            modelExecutions { totalCount edges { node { executionId cost } } }
+          }
+        }
+      }
+    }
+  }
+`);
+
+export const TaskChain = graphql(`
+  query TaskChain($executionId: String!) {
+    taskExecution(executionId: $executionId) {
+      id
+      executionId
+      source
+      status
+      upstreamStatus
+      retryCount
+      queueName
+      assignedToWorker
+      payload
+      result
+      createdAt
+      parent {
+        executionId
+        root { executionId }
+        parent { executionId root { executionId } parent { executionId parent { executionId parent { executionId } } } }
+      }
+      root { executionId root { executionId } parent { executionId } }
+    }
+  }
+`);
+
+export const Nodes = graphql(`
+  query Nodes($ids: [ID!]!) {
+    nodes(ids: $ids) {
+      __typename
+      id
+      ... on Execution { executionId source status }
+      ... on Bulk { bulkId workflowId }
+    }
+  }
+`);
