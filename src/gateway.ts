@@ -6,6 +6,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { type Context, createContext } from './context.ts';
 import { type Examples, graphiqlTabs } from './graphiql.ts';
+import { renderLocalGraphiQL, useGraphiQLAssets } from './plugins/graphiql-assets.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
 import { schema } from './schema/index.ts';
 import { createUpstreams } from './upstreams/index.ts';
@@ -34,6 +35,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     graphqlEndpoint: '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
+    renderGraphiQL: renderLocalGraphiQL,
     graphiql: config.production ? false : { title: 'Execution Gateway', defaultTabs: graphiqlTabs(options.examples) },
     logging: logger
       ? {
@@ -51,6 +53,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         projectId: request.headers.get('x-project-id'),
       }),
     plugins: [
+      useGraphiQLAssets(),
       useBadUserInputCodes(),
       // Ready once the schema is built and configured; upstream health joins in with the circuit breakers.
       useReadinessCheck({ endpoint: '/ready', check: () => true }),

@@ -30,3 +30,30 @@ describe('GraphiQL example tabs', () => {
     });
   }
 });
+
+describe('GraphiQL page', () => {
+  it('loads its scripts and styles from the gateway itself, not a CDN', async () => {
+    const html = await (await fetch(h.url, { headers: { accept: 'text/html' } })).text();
+    expect(html).not.toContain('unpkg.com');
+    const assets = [...html.matchAll(/\/graphiql\/assets\/[^"'\s>]+/g)].map((m) => m[0]);
+    expect(assets.some((a) => a.endsWith('.umd.js'))).toBe(true);
+    expect(assets.some((a) => a.endsWith('.css'))).toBe(true);
+    const origin = new URL(h.url).origin;
+    for (const asset of new Set(assets)) {
+      const response = await fetch(origin + asset);
+      expect(response.status, asset).toBe(200);
+      expect(response.headers.get('content-type')).toMatch(/^text\/(javascript|css)/);
+      await response.arrayBuffer();
+    }
+  });
+
+  it('serves nothing outside the package', async () => {
+    const origin = new URL(h.url).origin;
+    for (const path of ['/graphiql/assets/..%2F..%2Fpackage.json', '/graphiql/assets/../../../etc/passwd', '/graphiql/assets/x.json']) {
+      const response = await fetch(origin + path);
+      expect(response.status).toBe(404);
+      await response.arrayBuffer();
+    }
+  });
+});
+
