@@ -3,7 +3,8 @@
  * shape an execution was read through.
  */
 import type * as model from '../model.ts';
-import { isTerminalStatus } from '../model.ts';
+import { durationBetween, isTerminalStatus, normaliseStatus } from '../model.ts';
+import { parseTimestamp } from './json.ts';
 
 /**
  * Chronological step order: by `startedAt`; steps not started yet (queued) last; ties and
@@ -39,4 +40,30 @@ export function progressPercentOf(steps: readonly Pick<model.Step, 'status'>[]):
   if (steps.length === 0) return null;
   const terminal = steps.filter((step) => isTerminalStatus(step.status));
   return Math.round((100 * terminal.length) / steps.length);
+}
+
+export type Lifecycle = Pick<
+  model.TaskExecution,
+  'status' | 'upstreamStatus' | 'isTerminal' | 'createdAt' | 'startedAt' | 'completedAt' | 'durationMs'
+>;
+
+/** Status and timing, the same rule for every host; timestamps as the wire gave them (RFC 3339 or absent). */
+export function lifecycleOf(wire: {
+  readonly status: string | null | undefined;
+  readonly createdAt: unknown;
+  readonly startedAt: unknown;
+  readonly completedAt: unknown;
+}): Lifecycle {
+  const status = normaliseStatus(wire.status);
+  const startedAt = parseTimestamp(wire.startedAt);
+  const completedAt = parseTimestamp(wire.completedAt);
+  return {
+    status,
+    upstreamStatus: wire.status ?? '',
+    isTerminal: isTerminalStatus(status),
+    createdAt: parseTimestamp(wire.createdAt),
+    startedAt,
+    completedAt,
+    durationMs: durationBetween(startedAt, completedAt),
+  };
 }

@@ -3,9 +3,9 @@
  * `source_ip_address` are never read: every field below is picked explicitly.
  */
 import type * as model from '../../model.ts';
-import { durationBetween, isTerminalStatus, normaliseStatus } from '../../model.ts';
+import { durationBetween, normaliseStatus } from '../../model.ts';
 import { decodeOnce, isPlainObject, parseTimestamp, preferOutputJson, primaryOf } from '../json.ts';
-import { orderSteps } from '../normalise.ts';
+import { lifecycleOf, orderSteps } from '../normalise.ts';
 import type { WireBulkExecution, WireParameter, WireStepResult } from './wire.ts';
 
 /**
@@ -48,10 +48,9 @@ function inputsOf(parameters: readonly WireParameter[] | null | undefined): Reco
  * no error fields; `output` is kept only once COMPLETED, as for the detail shape.
  */
 export function normaliseBulkExecution(wire: WireBulkExecution, workflowId: string): model.WorkflowExecution {
-  const status = normaliseStatus(wire.status);
+  const lifecycle = lifecycleOf({ status: wire.status, createdAt: wire.created_at, startedAt: wire.started_at, completedAt: wire.ended_at });
+  const { status } = lifecycle;
   const resolvedWorkflowId = wire.flow_id || workflowId;
-  const startedAt = parseTimestamp(wire.started_at);
-  const completedAt = parseTimestamp(wire.ended_at);
   const steps = orderSteps(
     (wire.step_results ?? []).map((step) => ({
       key: step.step_id,
@@ -66,13 +65,7 @@ export function normaliseBulkExecution(wire: WireBulkExecution, workflowId: stri
     workflowName: wire.flow_name || null,
     versionId: null,
     bulkId: null,
-    status,
-    upstreamStatus: wire.status ?? '',
-    isTerminal: isTerminalStatus(status),
-    createdAt: parseTimestamp(wire.created_at),
-    startedAt,
-    completedAt,
-    durationMs: durationBetween(startedAt, completedAt),
+    ...lifecycle,
     inputs: inputsOf(wire.parameters),
     output: status === 'COMPLETED' ? preferOutputJson(wire.output_json, wire.output) : null,
     error: null,

@@ -2,9 +2,9 @@
  * Models host (page 002 list items, `GET /v1/prediction/{id}`) → ModelExecution. Pure: no I/O.
  */
 import type * as model from '../../model.ts';
-import { durationBetween, errorClassifications, isTerminalStatus, normaliseStatus } from '../../model.ts';
-import { decodeStructured, parseTimestamp } from '../json.ts';
-import { pageOf } from '../normalise.ts';
+import { errorClassifications, isTerminalStatus, normaliseStatus } from '../../model.ts';
+import { decodeStructured } from '../json.ts';
+import { lifecycleOf, pageOf } from '../normalise.ts';
 import type { WireModelExecution, WireModelExecutionList, WirePrediction } from './wire.ts';
 
 const classifications = new Set<string>(errorClassifications);
@@ -26,21 +26,14 @@ function errorOf(
 }
 
 export function normaliseModelExecution(wire: WireModelExecution): model.ModelExecution {
-  const status = normaliseStatus(wire.status);
-  const startedAt = parseTimestamp(wire.started_at);
-  const completedAt = parseTimestamp(wire.completed_at);
+  const lifecycle = lifecycleOf({ status: wire.status, createdAt: wire.created_at, startedAt: wire.started_at, completedAt: wire.completed_at });
+  const { status } = lifecycle;
   const classification = normaliseClassification(wire.error_classification);
   return {
     source: 'MODEL',
     executionId: wire.id,
     model: wire.model ?? '',
-    status,
-    upstreamStatus: wire.status ?? '',
-    isTerminal: isTerminalStatus(status),
-    createdAt: parseTimestamp(wire.created_at),
-    startedAt,
-    completedAt,
-    durationMs: durationBetween(startedAt, completedAt),
+    ...lifecycle,
     // A URL or plain text stays text; only JSON arrays/objects are decoded.
     output: typeof wire.output === 'string' ? decodeStructured(wire.output) : null,
     error: errorOf(status, wire.error, classification),

@@ -2,25 +2,17 @@
  * Task host (page 004) → TaskExecution. Pure: no I/O.
  */
 import type * as model from '../../model.ts';
-import { durationBetween, isTerminalStatus, normaliseStatus } from '../../model.ts';
+import { lifecycleOf } from '../normalise.ts';
 import { parseTimestamp } from '../json.ts';
 import type { WireTaskExecution } from './wire.ts';
 
 export function normaliseTaskExecution(wire: WireTaskExecution): model.TaskExecution {
-  const status = normaliseStatus(wire.status);
-  const startedAt = parseTimestamp(wire.started_at);
-  const completedAt = parseTimestamp(wire.completed_at);
+  const lifecycle = lifecycleOf({ status: wire.status, createdAt: wire.created_at, startedAt: wire.started_at, completedAt: wire.completed_at });
   return {
     source: 'TASK',
     executionId: wire.id,
     workflowId: wire.workflow_id,
-    status,
-    upstreamStatus: wire.status,
-    isTerminal: isTerminalStatus(status),
-    createdAt: parseTimestamp(wire.created_at),
-    startedAt,
-    completedAt,
-    durationMs: durationBetween(startedAt, completedAt),
+    ...lifecycle,
     output: wire.result ?? null,
     error: wire.error ? { message: wire.error, cause: null, classification: null } : null,
     payload: wire.payload ?? null,

@@ -2,9 +2,9 @@
  * Workflows host (pages 000, 001) → model. Pure: no I/O.
  */
 import type * as model from '../../model.ts';
-import { durationBetween, isTerminalStatus, normaliseStatus } from '../../model.ts';
+import { durationBetween, normaliseStatus } from '../../model.ts';
 import { isPlainObject, parseTimestamp } from '../json.ts';
-import { orderSteps, pageOf, progressPercentOf } from '../normalise.ts';
+import { lifecycleOf, orderSteps, pageOf, progressPercentOf } from '../normalise.ts';
 import type { WireExecutionDetails, WireExecutionSummary, WireListExecutionsResponse, WireStepOutput } from './wire.ts';
 
 export function normaliseStepOutput(step: WireStepOutput, executionId: string, workflowId: string): model.Step {
@@ -42,9 +42,9 @@ function errorOf(message: string | null | undefined, cause: string | null | unde
  * execution's creation is taken to be its `started_at`. No name or version either.
  */
 export function normaliseExecutionDetails(wire: WireExecutionDetails): model.WorkflowExecution {
-  const status = normaliseStatus(wire.status);
-  const startedAt = parseTimestamp(wire.started_at);
-  const completedAt = parseTimestamp(wire.completed_at);
+  // The detail shape has no created_at: creation is taken to be the start.
+  const lifecycle = lifecycleOf({ status: wire.status, createdAt: wire.started_at, startedAt: wire.started_at, completedAt: wire.completed_at });
+  const { status } = lifecycle;
   const entries = Object.entries(wire.step_outputs ?? {}).map(([key, step]) => ({
     key,
     step: normaliseStepOutput(step, wire.execution_id, wire.workflow_id),
@@ -58,13 +58,7 @@ export function normaliseExecutionDetails(wire: WireExecutionDetails): model.Wor
     workflowName: null,
     versionId: null,
     bulkId: wire.bulk_id || null,
-    status,
-    upstreamStatus: wire.status,
-    isTerminal: isTerminalStatus(status),
-    createdAt: startedAt,
-    startedAt,
-    completedAt,
-    durationMs: durationBetween(startedAt, completedAt),
+    ...lifecycle,
     inputs: wire.inputs ?? null,
     // Documented as populated only once completed; anything else is not a result.
     output: status === 'COMPLETED' ? (wire.output ?? null) : null,
@@ -76,9 +70,7 @@ export function normaliseExecutionDetails(wire: WireExecutionDetails): model.Wor
 
 /** A list item: no steps, inputs or output (`shape: 'summary'`); `api_key` is never read. */
 export function normaliseExecutionSummary(wire: WireExecutionSummary, bulkId: string | null = null): model.WorkflowExecution {
-  const status = normaliseStatus(wire.status);
-  const startedAt = parseTimestamp(wire.started_at);
-  const completedAt = parseTimestamp(wire.ended_at);
+  const lifecycle = lifecycleOf({ status: wire.status, createdAt: wire.created_at, startedAt: wire.started_at, completedAt: wire.ended_at });
   return {
     source: 'WORKFLOW',
     shape: 'summary',
@@ -88,13 +80,7 @@ export function normaliseExecutionSummary(wire: WireExecutionSummary, bulkId: st
     versionId: wire.version_id,
     // Summaries do not carry it; a list filtered by `bulk_id` knows it.
     bulkId,
-    status,
-    upstreamStatus: wire.status,
-    isTerminal: isTerminalStatus(status),
-    createdAt: parseTimestamp(wire.created_at),
-    startedAt,
-    completedAt,
-    durationMs: durationBetween(startedAt, completedAt),
+    ...lifecycle,
     inputs: null,
     output: null,
     error: null,
