@@ -7,6 +7,7 @@ import type { Config } from './config.ts';
 import { type Context, createContext } from './context.ts';
 import { type Examples, graphiqlTabs } from './graphiql.ts';
 import { renderLocalGraphiQL, useGraphiQLAssets } from './plugins/graphiql-assets.ts';
+import { useArmor } from './plugins/armor.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
 import { schema } from './schema/index.ts';
 import { createUpstreams } from './upstreams/index.ts';
@@ -36,7 +37,13 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     healthCheckEndpoint: '/health',
     landingPage: false,
     renderGraphiQL: renderLocalGraphiQL,
-    graphiql: config.production ? false : { title: 'Execution Gateway', defaultTabs: graphiqlTabs(options.examples) },
+    graphiql: config.production
+      ? false
+      : (() => {
+          const tabs = graphiqlTabs(options.examples);
+          // GraphiQL shows `defaultQuery` in the first tab; without it, its own welcome text.
+          return { title: 'Execution Gateway', defaultTabs: tabs, defaultQuery: tabs[0]!.query };
+        })(),
     logging: logger
       ? {
           debug: (...args) => logger.debug(args.map(String).join(' ')),
@@ -54,6 +61,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       }),
     plugins: [
       useGraphiQLAssets(),
+      useArmor(config.armor),
       useBadUserInputCodes(),
       // Ready once the schema is built and configured; upstream health joins in with the circuit breakers.
       useReadinessCheck({ endpoint: '/ready', check: () => true }),
