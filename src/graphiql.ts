@@ -42,7 +42,6 @@ const placeholders: Examples = {
 };
 
 const executionWithSteps = /* GraphQL */ `# A workflow execution with its steps: text, then images.
-# Add the header {"X-Gateway-Trace": "1"} to see which upstream calls it cost.
 query ExecutionWithSteps($executionId: String!, $workflowId: String) {
   workflowExecution(executionId: $executionId, workflowId: $workflowId) {
     id

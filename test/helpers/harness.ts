@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { GraphQLClient } from 'graphql-request';
 import { loadConfig, withUpstreams, type Config } from '../../src/config.ts';
 import { createGateway, type Gateway } from '../../src/gateway.ts';
+import { examplesFrom } from '../../src/graphiql.ts';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../../src/simulator/index.ts';
 
 export interface Harness {
@@ -49,7 +50,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     urls,
     options.withoutServerCredentials ? { apiKey: null, tasksToken: null, tasksProjectId: null } : simulator.credentials,
   );
-  const gateway = createGateway(config);
+  const gateway = createGateway(config, { examples: examplesFrom(simulator.data) });
   const server: Server = createServer(gateway.yoga);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

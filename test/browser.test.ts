@@ -1,0 +1,53 @@
+/**
+ * GraphiQL in a real browser: Debian's Chromium driven by playwright-core opens the gateway,
+ * runs the first example tab and finds data in the result pane. `.ci/run` installs Chromium
+ * when it is missing; outside CI, a machine without it skips this file and says so.
+ */
+import { existsSync } from 'node:fs';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Harness, startHarness } from './helpers/harness.ts';
+
+const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
+const available = existsSync(executablePath);
+if (!available && process.env['CI']) throw new Error(`CI needs Chromium at ${executablePath} (.ci/run installs it)`);
+if (!available) console.warn(`browser.test.ts skipped: no Chromium at ${executablePath}`);
+
+describe.runIf(available)('GraphiQL in Chromium', () => {
+  let h: Harness;
+  let browser: Browser;
+  beforeAll(async () => {
+    h = await startHarness();
+    browser = await chromium.launch({
+      executablePath,
+      // The flags keep Chromium off the network: this machine has none but loopback.
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+  }, 60_000);
+  afterAll(async () => {
+    await browser?.close();
+    await h?.close();
+  });
+
+  it('runs the default example and shows its data', async () => {
+    const page = await browser.newPage();
+    const requestedHosts = new Set<string>();
+    page.on('request', (request) => {
+      const url = new URL(request.url());
+      // blob: and data: URLs (Monaco's workers) are not network requests.
+      if (url.protocol === 'http:' || url.protocol === 'https:') requestedHosts.add(url.host);
+    });
+    await page.goto(h.url);
+    await page.waitForSelector('.graphiql-execute-button', { timeout: 20_000 });
+    await page.click('.graphiql-execute-button');
+    const result = page.locator('.graphiql-response');
+    await expect.poll(() => result.innerText(), { timeout: 20_000 }).toContain('"workflowExecution"');
+    // The result pane is a Monaco editor: it renders spaces as no-break spaces.
+    const text = (await result.innerText()).replace(/\u00a0/g, ' ');
+    expect(text).toContain('"status": "COMPLETED"');
+    expect(text).toContain('.png');
+    expect(text).not.toContain('"errors"');
+    // Everything the page loaded came from the gateway itself.
+    expect([...requestedHosts]).toEqual([new URL(h.url).host]);
+  }, 60_000);
+});
