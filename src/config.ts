@@ -26,6 +26,26 @@ export interface ServerCredentials {
   readonly tasksProjectId: string | null;
 }
 
+/** Document limits enforced by graphql-armor before validation ends, so before any upstream call. */
+export interface ArmorConfig {
+  /** Deepest selection nesting (`GRAPHQL_MAX_DEPTH`). @default 12 */
+  readonly maxDepth: number;
+  /** Aliases per operation (`GRAPHQL_MAX_ALIASES`). @default 30 */
+  readonly maxAliases: number;
+  /** Lexer tokens per document (`GRAPHQL_MAX_TOKENS`). @default 2000 */
+  readonly maxTokens: number;
+  /** Directives per operation (`GRAPHQL_MAX_DIRECTIVES`). @default 20 */
+  readonly maxDirectives: number;
+  /**
+   * graphql-armor's static cost: objects 2, scalars 1, ×1.5 per level (`GRAPHQL_COST_LIMIT`).
+   * A 50-item page with every execution and step field costs ~6,800, a bulk's executions with
+   * every field ~18,600, the README and GraphiQL examples at most ~3,200. @default 20000
+   */
+  readonly costLimit: number;
+  /** Hide "Did you mean …?" hints (`GRAPHQL_BLOCK_FIELD_SUGGESTIONS=true|false`). @default true in production */
+  readonly blockFieldSuggestions: boolean;
+}
+
 export interface Config {
   readonly port: number;
   /** `simulated` starts the embedded simulator and points every upstream at it. */
@@ -39,6 +59,7 @@ export interface Config {
   readonly logLevel: string;
   /** Latency the embedded simulator adds to each answer, ms. @default 0 */
   readonly simulatorLatencyMs: number;
+  readonly armor: ArmorConfig;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -64,6 +85,14 @@ function integer(env: Env, name: string, fallback: number, min = 0): number {
   return value;
 }
 
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = nonEmpty(env[name])?.toLowerCase();
+  if (raw === undefined || raw === null) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  throw new Error(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+}
+
 function baseUrl(env: Env, name: string, fallback: string | null): string | null {
   const raw = nonEmpty(env[name]) ?? fallback;
   if (raw === null) return null;
@@ -87,10 +116,11 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     baseUrl: baseUrl(env, variable, fallback),
     ...timeouts,
   });
+  const production = env['NODE_ENV'] === 'production';
   const config: Config = {
     port: integer(env, 'PORT', 4000),
     mode: argv.includes('--live') ? 'live' : 'simulated',
-    production: env['NODE_ENV'] === 'production',
+    production,
     upstreams: {
       workflows: upstream('workflows', 'WORKFLOWS_API_URL', defaults.WORKFLOWS_API_URL),
       flows: upstream('flows', 'FLOWS_API_URL', defaults.FLOWS_API_URL),
@@ -105,6 +135,14 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     bulkMaxBatchSize: integer(env, 'BULK_MAX_BATCH_SIZE', 100, 1),
     logLevel: nonEmpty(env['LOG_LEVEL']) ?? 'info',
     simulatorLatencyMs: integer(env, 'SIMULATOR_LATENCY_MS', 0),
+    armor: {
+      maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 12, 1),
+      maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 30, 0),
+      maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 2000, 1),
+      maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 20, 0),
+      costLimit: integer(env, 'GRAPHQL_COST_LIMIT', 20_000, 1),
+      blockFieldSuggestions: boolean(env, 'GRAPHQL_BLOCK_FIELD_SUGGESTIONS', production),
+    },
   };
   return deepFreeze(config);
 }

@@ -41,8 +41,10 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       ? false
       : (() => {
           const tabs = graphiqlTabs(options.examples);
-          // GraphiQL shows `defaultQuery` in the first tab; without it, its own welcome text.
-          return { title: 'Execution Gateway', defaultTabs: tabs, defaultQuery: tabs[0]!.query };
+          // yoga's GraphiQL puts `query` (else its welcome text) in the first tab, whatever the
+          // tabs say: give it the first example. `query` is read by the page but not typed by yoga.
+          const first = { query: tabs[0]!.query, variables: tabs[0]!.variables ?? undefined };
+          return { title: 'Execution Gateway', defaultTabs: tabs, defaultQuery: first.query, ...first };
         })(),
     logging: logger
       ? {
