@@ -17,6 +17,29 @@ export interface UpstreamConfig {
   readonly bodyTimeoutMs: number;
   /** Pooled keep-alive connections per origin. @default 32 */
   readonly connections: number;
+  readonly breaker: BreakerConfig;
+  /**
+   * Concurrent identical reads (same method, URL, body and credentials) share one upstream call
+   * (`UPSTREAM_COALESCE=true|false`). @default true
+   */
+  readonly coalesce: boolean;
+}
+
+/**
+ * One circuit breaker per upstream host: only health failures (timeouts, unreachable, 5xx) count;
+ * a 4xx answer means the host is up.
+ */
+export interface BreakerConfig {
+  /** `UPSTREAM_BREAKER=true|false`. @default true */
+  readonly enabled: boolean;
+  /** Failed share of the calls in the window above which it opens (`UPSTREAM_BREAKER_ERROR_PERCENT`). @default 50 */
+  readonly errorThresholdPercentage: number;
+  /** Calls in the window before it may open at all (`UPSTREAM_BREAKER_VOLUME_THRESHOLD`). @default 10 */
+  readonly volumeThreshold: number;
+  /** The rolling window the share is taken over (`UPSTREAM_BREAKER_WINDOW_MS`). @default 10000 */
+  readonly rollingWindowMs: number;
+  /** Fail-fast time before one probe call is let through (`UPSTREAM_BREAKER_RESET_MS`). @default 10000 */
+  readonly resetTimeoutMs: number;
 }
 
 export interface ServerCredentials {
@@ -42,7 +65,7 @@ export interface ArmorConfig {
    * every field ~18,600, the README and GraphiQL examples at most ~3,200. @default 20000
    */
   readonly costLimit: number;
-  /** Hide "Did you mean …?" hints (`GRAPHQL_BLOCK_FIELD_SUGGESTIONS=true|false`). @default true in production */
+  /** Hide "Did you mean …?" hints (`GRAPHQL_BLOCK_FIELD_SUGGESTIONS=true|false`). @default true when introspection is off */
   readonly blockFieldSuggestions: boolean;
 }
 
@@ -60,6 +83,12 @@ export interface Config {
   /** Latency the embedded simulator adds to each answer, ms. @default 0 */
   readonly simulatorLatencyMs: number;
   readonly armor: ArmorConfig;
+  /** Schema introspection (`GRAPHQL_INTROSPECTION`). @default false in production, else true */
+  readonly introspection: boolean;
+  /** Largest request body accepted, bytes (`MAX_REQUEST_BYTES`). @default 1048576 */
+  readonly maxRequestBytes: number;
+  /** Operations in one batched request (`GRAPHQL_MAX_BATCH`); 0 turns batching off. @default 10 */
+  readonly maxBatch: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -82,6 +111,12 @@ function integer(env: Env, name: string, fallback: number, min = 0): number {
   if (!Number.isInteger(value) || value < min) {
     throw new Error(`${name} must be an integer >= ${min}, got ${JSON.stringify(raw)}`);
   }
+  return value;
+}
+
+function percent(env: Env, name: string, fallback: number): number {
+  const value = integer(env, name, fallback, 1);
+  if (value > 100) throw new Error(`${name} must be an integer from 1 to 100, got ${value}`);
   return value;
 }
 
@@ -109,6 +144,14 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     headersTimeoutMs: integer(env, 'UPSTREAM_HEADERS_TIMEOUT_MS', 5000, 1),
     bodyTimeoutMs: integer(env, 'UPSTREAM_BODY_TIMEOUT_MS', 5000, 1),
     connections: integer(env, 'UPSTREAM_CONNECTIONS', 32, 1),
+    breaker: {
+      enabled: boolean(env, 'UPSTREAM_BREAKER', true),
+      errorThresholdPercentage: percent(env, 'UPSTREAM_BREAKER_ERROR_PERCENT', 50),
+      volumeThreshold: integer(env, 'UPSTREAM_BREAKER_VOLUME_THRESHOLD', 10, 1),
+      rollingWindowMs: integer(env, 'UPSTREAM_BREAKER_WINDOW_MS', 10_000, 10),
+      resetTimeoutMs: integer(env, 'UPSTREAM_BREAKER_RESET_MS', 10_000, 1),
+    },
+    coalesce: boolean(env, 'UPSTREAM_COALESCE', true),
   };
   const upstream = (name: UpstreamName, variable: string, fallback: string | null): UpstreamConfig => ({
     name,
@@ -117,6 +160,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     ...timeouts,
   });
   const production = env['NODE_ENV'] === 'production';
+  const introspection = boolean(env, 'GRAPHQL_INTROSPECTION', !production);
   const config: Config = {
     port: integer(env, 'PORT', 4000),
     mode: argv.includes('--live') ? 'live' : 'simulated',
@@ -141,8 +185,11 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
       maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 2000, 1),
       maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 20, 0),
       costLimit: integer(env, 'GRAPHQL_COST_LIMIT', 20_000, 1),
-      blockFieldSuggestions: boolean(env, 'GRAPHQL_BLOCK_FIELD_SUGGESTIONS', production),
+      blockFieldSuggestions: boolean(env, 'GRAPHQL_BLOCK_FIELD_SUGGESTIONS', !introspection),
     },
+    introspection,
+    maxRequestBytes: integer(env, 'MAX_REQUEST_BYTES', 1024 * 1024, 1),
+    maxBatch: integer(env, 'GRAPHQL_MAX_BATCH', 10, 0),
   };
   return deepFreeze(config);
 }

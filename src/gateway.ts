@@ -6,7 +6,10 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { type Context, createContext } from './context.ts';
 import { type Examples, graphiqlTabs } from './graphiql.ts';
+import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
+import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderLocalGraphiQL, useGraphiQLAssets } from './plugins/graphiql-assets.ts';
+import { useRequestSizeLimit } from './plugins/request-size.ts';
 import { useArmor } from './plugins/armor.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
 import { schema } from './schema/index.ts';
@@ -37,6 +40,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     healthCheckEndpoint: '/health',
     landingPage: false,
     renderGraphiQL: renderLocalGraphiQL,
+    // Several operations in one HTTP request, up to a limit; 0 turns batching off.
+    batching: config.maxBatch > 0 ? { limit: config.maxBatch } : false,
     graphiql: config.production
       ? false
       : (() => {
@@ -62,6 +67,10 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         projectId: request.headers.get('x-project-id'),
       }),
     plugins: [
+      useRequestSizeLimit(config.maxRequestBytes),
+      // Browsers' simple requests (no preflight) must carry a custom header or a JSON content type.
+      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-api-key', 'authorization'] }),
+      ...(config.introspection ? [] : [useDisableIntrospection()]),
       useGraphiQLAssets(),
       useArmor(config.armor),
       useBadUserInputCodes(),

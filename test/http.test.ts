@@ -1,0 +1,148 @@
+/**
+ * HTTP-level protections: body size, batching, CSRF, GET and mutations, introspection and
+ * GraphiQL off in production; and a graceful drain on SIGTERM under load.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { codesOf, type Harness, startHarness } from './helpers/harness.ts';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ env: { MAX_REQUEST_BYTES: '4096', GRAPHQL_MAX_BATCH: '3' } });
+});
+afterAll(() => h?.close());
+
+const count = `{ workflowExecutions(workflowId: "QUERY_WF", first: 1) { totalCount } }`;
+const countQuery = () => count.replace('QUERY_WF', h.simulator.data.bigWorkflowId);
+
+describe('request limits', () => {
+  it('refuses a body over MAX_REQUEST_BYTES with 413 and no upstream call', async () => {
+    h.simulator.resetHits();
+    const response = await fetch(h.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: countQuery(), variables: { pad: 'x'.repeat(5000) } }),
+    });
+    expect(response.status).toBe(413);
+    await response.arrayBuffer();
+    expect(h.simulator.totalHits()).toBe(0);
+  });
+
+  it('answers batched operations up to GRAPHQL_MAX_BATCH and refuses more', async () => {
+    const ok = await h.post([{ query: countQuery() }, { query: countQuery() }]);
+    expect(Array.isArray(ok.body)).toBe(true);
+    expect((ok.body as unknown as unknown[]).length).toBe(2);
+    h.simulator.resetHits();
+    const refused = await h.post(Array.from({ length: 4 }, () => ({ query: countQuery() })));
+    expect(refused.status).toBeGreaterThanOrEqual(400);
+    expect(h.simulator.totalHits()).toBe(0);
+  });
+});
+
+describe('browser safety', () => {
+  it('refuses a GET without a CSRF header and answers one with it', async () => {
+    const url = `${h.url}?query=${encodeURIComponent(countQuery())}`;
+    const bare = await fetch(url, { headers: { accept: 'application/graphql-response+json' } });
+    expect(bare.status).toBe(403);
+    await bare.arrayBuffer();
+    const withHeader = await fetch(url, {
+      headers: { accept: 'application/graphql-response+json', 'x-graphql-yoga-csrf': '1' },
+    });
+    expect(withHeader.status).toBe(200);
+    expect(((await withHeader.json()) as { data: unknown }).data).toBeTruthy();
+  });
+
+  it('refuses a simple (form) POST that a foreign page could send', async () => {
+    h.simulator.resetHits();
+    const response = await fetch(h.url, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: JSON.stringify({ query: countQuery() }),
+    });
+    expect(response.status).toBe(403);
+    await response.arrayBuffer();
+    expect(h.simulator.totalHits()).toBe(0);
+  });
+
+  it('never runs a mutation over GET', async () => {
+    const response = await fetch(`${h.url}?query=${encodeURIComponent('mutation { __typename }')}`, {
+      headers: { accept: 'application/graphql-response+json', 'x-graphql-yoga-csrf': '1' },
+    });
+    expect(response.status).toBe(405);
+    await response.arrayBuffer();
+  });
+});
+
+describe('production defaults', () => {
+  let prod: Harness;
+  beforeAll(async () => {
+    prod = await startHarness({ env: { NODE_ENV: 'production' } });
+  });
+  afterAll(() => prod?.close());
+
+  it('turns introspection and field suggestions off', async () => {
+    const introspection = await prod.post({ query: '{ __schema { types { name } } }' });
+    expect(introspection.body.data ?? null).toBeNull();
+    expect(introspection.body.errors?.length).toBeGreaterThan(0);
+    const typo = await prod.post({ query: '{ workflowExecutionz { id } }' });
+    expect(JSON.stringify(typo.body)).not.toContain('Did you mean');
+    const dev = await h.post({ query: '{ workflowExecutionz { id } }' });
+    expect(JSON.stringify(dev.body)).toContain('Did you mean');
+  });
+
+  it('serves no GraphiQL', async () => {
+    const response = await fetch(prod.url, { headers: { accept: 'text/html' } });
+    expect(response.headers.get('content-type') ?? '').not.toContain('text/html');
+    await response.arrayBuffer();
+  });
+});
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+describe('graceful shutdown', () => {
+  it('finishes in-flight requests on SIGTERM, then stops accepting and exits 0', async () => {
+    const port = await freePort();
+    const child = spawn(process.execPath, ['src/main.ts'], {
+      env: { ...process.env, PORT: String(port), SIMULATOR_LATENCY_MS: '400', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const url = `http://127.0.0.1:${port}/graphql`;
+    for (let i = 0; i < 100; i++) {
+      const up = await fetch(url.replace('/graphql', '/health')).then((r) => r.ok, () => false);
+      if (up) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const query = '{ modelExecutions(first: 1) { totalCount } }';
+    const inFlight = Array.from({ length: 8 }, () =>
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then(
+        async (r) => ({ status: r.status, body: (await r.json()) as { data?: { modelExecutions?: { totalCount: number } } } }),
+      ),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 150));
+    const exited = once(child, 'exit');
+    child.kill('SIGTERM');
+    const answers = await Promise.all(inFlight);
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.body.data?.modelExecutions?.totalCount).toBeGreaterThan(0);
+    }
+    const [code] = await exited;
+    expect(code).toBe(0);
+    await expect(fetch(url.replace('/graphql', '/health'))).rejects.toThrow();
+  }, 30_000);
+});
+
+describe('error codes', () => {
+  it('keeps contract codes on refused documents', async () => {
+    const { body } = await h.post({ query: '{ nope }' });
+    expect(codesOf(body)).toEqual(['GRAPHQL_VALIDATION_FAILED']);
+  });
+});
