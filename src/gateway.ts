@@ -74,8 +74,18 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       useGraphiQLAssets(),
       useArmor(config.armor),
       useBadUserInputCodes(),
-      // Ready once the schema is built and configured; upstream health joins in with the circuit breakers.
-      useReadinessCheck({ endpoint: '/ready', check: () => true }),
+      // Not ready while any configured upstream's circuit is open; the body says which.
+      useReadinessCheck({
+        endpoint: '/ready',
+        check: ({ fetchAPI }) => {
+          const health = upstreams.health();
+          const ready = Object.values(health).every((host) => host.state !== 'open');
+          return new fetchAPI.Response(JSON.stringify({ ready, upstreams: health }), {
+            status: ready ? 200 : 503,
+            headers: { 'content-type': 'application/json' },
+          });
+        },
+      }),
     ],
   });
   return {

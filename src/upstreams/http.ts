@@ -1,5 +1,6 @@
 /**
- * One pooled undici dispatcher per upstream origin, and the one place where HTTP answers and
+ * One pooled undici dispatcher per upstream origin, behind the host's circuit breaker and an
+ * in-flight coalescer for reads, and the one place where HTTP answers and
  * transport failures become the contract's errors (errors.ts). Nothing from an upstream answer
  * (URL, headers, body) reaches an error message; bodies go to the optional logger, redacted.
  */
@@ -10,6 +11,9 @@ import type { Dispatcher, RetryHandler } from 'undici';
 import type { UpstreamConfig } from '../config.ts';
 import { badUserInput, isContractError, notConfigured, notFound, upstreamError } from '../errors.ts';
 import type { UpstreamName } from '../model.ts';
+import type { BreakerState } from './breaker.ts';
+import { createBreaker } from './breaker.ts';
+import { coalesceKey, createCoalescer } from './coalesce.ts';
 import { isPlainObject } from './json.ts';
 
 /** pino-compatible: `logger.warn({ ...fields }, 'message')`. */
@@ -44,7 +48,11 @@ export interface HttpRequest {
   readonly headers?: Readonly<Record<string, string | null | undefined>>;
   /** Sent as JSON. */
   readonly body?: unknown;
-  /** Retry on 429/502/503/504 and connection errors. @default method === 'GET' */
+  /**
+   * The call only reads: retried on 429/502/503/504 and connection errors, and shared with
+   * identical concurrent calls (same URL, body and credentials) unless `UPSTREAM_COALESCE=false`.
+   * @default method === 'GET'
+   */
   readonly idempotent?: boolean;
   /** Names the missing thing in a NOT_FOUND message. @default 'Resource' */
   readonly resource?: string;
@@ -55,6 +63,9 @@ export interface Http {
   readonly upstream: UpstreamName;
   /** The parsed JSON of a 2xx answer; every failure is thrown as a contract error. */
   json(request: HttpRequest): Promise<unknown>;
+  /** The host's circuit breaker. */
+  health(): BreakerState;
+  /** Closes the pool and the breaker's timers. */
   close(): Promise<void>;
 }
 
@@ -236,6 +247,25 @@ function buildQuery(query: HttpRequest['query']): string {
   return text ? `?${text}` : '';
 }
 
+/** A request with headers, body and target resolved once. */
+interface PreparedCall {
+  readonly method: HttpRequest['method'];
+  /** Base path, request path and query. */
+  readonly target: string;
+  readonly headers: Record<string, string>;
+  readonly body: string | undefined;
+  readonly idempotent: boolean;
+  readonly secrets: readonly string[];
+  readonly resource: string | undefined;
+  readonly logFields: Record<string, unknown>;
+}
+
+/** A 2xx answer, shared as text so every caller parses its own copy. */
+interface Answer {
+  readonly status: number;
+  readonly text: string;
+}
+
 export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): Http {
   const upstream = config.name;
   if (config.baseUrl === null) {
@@ -243,6 +273,7 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
     return {
       upstream,
       json: () => Promise.reject(notConfigured(upstream, variable)),
+      health: () => 'not-configured',
       close: () => Promise.resolve(),
     };
   }
@@ -296,6 +327,10 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
     interceptors.retry({ retry, maxRetries, statusCodes: [...retryStatusCodes], throwOnError: false }),
   );
 
+  const breaker = createBreaker(upstream, config.breaker);
+  const coalesce = config.coalesce;
+  const coalescer = createCoalescer<Answer>();
+
   const log = (fields: Record<string, unknown>, message: string) => {
     try {
       logger?.warn({ upstream, ...fields }, message);
@@ -304,10 +339,7 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
     }
   };
 
-  async function json(request: HttpRequest): Promise<unknown> {
-    const deadline = AbortSignal.timeout(deadlineMs);
-    const signal = request.signal ? AbortSignal.any([deadline, request.signal]) : deadline;
-    deadlines.set(signal, Date.now() + deadlineMs);
+  function prepare(request: HttpRequest): PreparedCall {
     const headers: Record<string, string> = { accept: 'application/json' };
     const secrets: string[] = [];
     for (const [name, value] of Object.entries(request.headers ?? {})) {
@@ -321,17 +353,33 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
       body = JSON.stringify(request.body);
       headers['content-type'] = 'application/json';
     }
-    const idempotent = request.idempotent ?? request.method === 'GET';
     const path = `${basePath}${request.path}`;
-    const logFields = { method: request.method, path };
+    return {
+      method: request.method,
+      target: `${path}${buildQuery(request.query)}`,
+      headers,
+      body,
+      idempotent: request.idempotent ?? request.method === 'GET',
+      secrets,
+      resource: request.resource,
+      logFields: { method: request.method, path },
+    };
+  }
+
+  /** One upstream call (retries included): the text of a 2xx answer, or a contract error. */
+  async function send(call: PreparedCall, callerSignal: AbortSignal | undefined): Promise<Answer> {
+    const deadline = AbortSignal.timeout(deadlineMs);
+    const signal = callerSignal ? AbortSignal.any([deadline, callerSignal]) : deadline;
+    deadlines.set(signal, Date.now() + deadlineMs);
+    const { secrets, logFields } = call;
     try {
-      const response = await (idempotent ? retrying : pool).request({
-        method: request.method,
-        path: `${path}${buildQuery(request.query)}`,
-        headers,
-        body: body ?? null,
+      const response = await (call.idempotent ? retrying : pool).request({
+        method: call.method,
+        path: call.target,
+        headers: call.headers,
+        body: call.body ?? null,
         signal,
-        idempotent,
+        idempotent: call.idempotent,
       });
       const { statusCode } = response;
       if (statusCode >= 200 && statusCode < 300) {
@@ -342,24 +390,17 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
             status: statusCode,
           });
         }
-        try {
-          return JSON.parse(text) as unknown;
-        } catch {
-          log({ ...logFields, status: statusCode, body: redactBody(text, secrets) }, 'upstream answered non-JSON');
-          throw upstreamError('UPSTREAM_ERROR', upstream, `The ${upstream} upstream answered an unreadable body`, {
-            status: statusCode,
-          });
-        }
+        return { status: statusCode, text };
       }
       const { text } = await readCapped(response.body, errorBodyReadBytes);
       if (statusCode !== 404) {
         log({ ...logFields, status: statusCode, body: redactBody(text, secrets) }, 'upstream answered an error');
       }
-      throw errorForStatus(upstream, statusCode, response.headers, text, { secrets, ...(request.resource ? { resource: request.resource } : {}) });
+      throw errorForStatus(upstream, statusCode, response.headers, text, { secrets, ...(call.resource ? { resource: call.resource } : {}) });
     } catch (error) {
       if (isContractError(error)) throw error;
       // The caller gave up: nothing to report to anyone.
-      if (request.signal?.aborted && !deadline.aborted) throw error;
+      if (callerSignal?.aborted && !deadline.aborted) throw error;
       const mapped = errorForTransport(upstream, error, deadline.aborted);
       const code = (error as { code?: unknown } | null)?.code;
       log({ ...logFields, code: typeof code === 'string' ? code : undefined }, 'upstream call failed');
@@ -367,10 +408,30 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
     }
   }
 
+  async function json(request: HttpRequest): Promise<unknown> {
+    const call = prepare(request);
+    const guarded = () => breaker.fire(() => send(call, request.signal));
+    // Only reads are shared, and only without a caller signal: one caller giving up must not
+    // abort the call the others wait on.
+    const { status, text } =
+      coalesce && call.idempotent && !request.signal
+        ? await coalescer.run(coalesceKey(call.method, call.target, call.headers, call.body), guarded)
+        : await guarded();
+    // Every caller parses its own copy, so no one can change what another caller sees.
+    try {
+      return JSON.parse(text) as unknown;
+    } catch {
+      log({ ...call.logFields, status, body: redactBody(text, call.secrets) }, 'upstream answered non-JSON');
+      throw upstreamError('UPSTREAM_ERROR', upstream, `The ${upstream} upstream answered an unreadable body`, { status });
+    }
+  }
+
   return {
     upstream,
     json,
+    health: () => breaker.state(),
     close: async () => {
+      breaker.shutdown();
       await pool.close();
     },
   };

@@ -1,5 +1,6 @@
 /**
- * The upstream layer: one pooled dispatcher per host, and the four APIs over them.
+ * The upstream layer: one pooled dispatcher and one circuit breaker per host, and the four APIs
+ * over them.
  */
 import type { Config } from '../config.ts';
 import { createFlowsApi } from './flows/client.ts';
@@ -12,7 +13,7 @@ import { createWorkflowsApi } from './workflows/client.ts';
 
 export type { HttpOptions, UpstreamLogger } from './http.ts';
 
-/** Options shared by every host's requester (logger, deadline, retries). */
+/** Options shared by every host's requester (logger, deadline, retries); breaker and coalescing come from Config. */
 export type UpstreamsOptions = HttpOptions;
 
 export function createUpstreams(config: Config, options: UpstreamsOptions = {}): Upstreams {
@@ -27,6 +28,12 @@ export function createUpstreams(config: Config, options: UpstreamsOptions = {}):
     flows: createFlowsApi(http.flows),
     models: createModelsApi(http.models),
     tasks: createTasksApi(http.tasks, config.upstreams.tasks),
+    health: () => ({
+      workflows: { state: http.workflows.health() },
+      flows: { state: http.flows.health() },
+      models: { state: http.models.health() },
+      tasks: { state: http.tasks.health() },
+    }),
     close: async () => {
       await Promise.all(Object.values(http).map((requester) => requester.close()));
     },

@@ -74,6 +74,11 @@ export interface Upstreams {
   readonly flows: FlowsApi;
   readonly models: ModelsApi;
   readonly tasks: TasksApi;
-  /** Closes every pooled dispatcher. */
+  /**
+   * Each host's circuit breaker: `open` fails fast, `half-open` lets one probe through,
+   * `not-configured` has no base URL.
+   */
+  health(): Record<model.UpstreamName, { state: 'closed' | 'open' | 'half-open' | 'not-configured' }>;
+  /** Closes every pooled dispatcher and breaker timer. */
   close(): Promise<void>;
 }
