@@ -89,6 +89,13 @@ export interface Config {
   readonly maxRequestBytes: number;
   /** Operations in one batched request (`GRAPHQL_MAX_BATCH`); 0 turns batching off. @default 10 */
   readonly maxBatch: number;
+  /**
+   * Terminal executions (a finished execution never changes) served from memory for this long
+   * (`UPSTREAM_CACHE_TTL_MS`); 0 turns the cache off. @default 0
+   */
+  readonly terminalCacheTtlMs: number;
+  /** Most executions in that cache (`UPSTREAM_CACHE_MAX_ENTRIES`). @default 10000 */
+  readonly terminalCacheMaxEntries: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -190,6 +197,8 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     introspection,
     maxRequestBytes: integer(env, 'MAX_REQUEST_BYTES', 1024 * 1024, 1),
     maxBatch: integer(env, 'GRAPHQL_MAX_BATCH', 10, 0),
+    terminalCacheTtlMs: integer(env, 'UPSTREAM_CACHE_TTL_MS', 0, 0),
+    terminalCacheMaxEntries: integer(env, 'UPSTREAM_CACHE_MAX_ENTRIES', 10_000, 1),
   };
   return deepFreeze(config);
 }

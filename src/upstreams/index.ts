@@ -3,6 +3,7 @@
  * over them.
  */
 import type { Config } from '../config.ts';
+import { withTerminalCache } from './cache.ts';
 import { createFlowsApi } from './flows/client.ts';
 import type { HttpOptions } from './http.ts';
 import { createHttp } from './http.ts';
@@ -23,11 +24,18 @@ export function createUpstreams(config: Config, options: UpstreamsOptions = {}):
     models: createHttp(config.upstreams.models, options),
     tasks: createHttp(config.upstreams.tasks, options),
   };
-  return {
+  const direct = {
     workflows: createWorkflowsApi(http.workflows),
     flows: createFlowsApi(http.flows),
     models: createModelsApi(http.models),
     tasks: createTasksApi(http.tasks, config.upstreams.tasks),
+  };
+  const apis =
+    config.terminalCacheTtlMs > 0
+      ? withTerminalCache(direct, { ttlMs: config.terminalCacheTtlMs, maxEntries: config.terminalCacheMaxEntries })
+      : direct;
+  return {
+    ...apis,
     health: () => ({
       workflows: { state: http.workflows.health() },
       flows: { state: http.flows.health() },
