@@ -58,8 +58,16 @@ export interface Child<T> {
 }
 
 /** Parent side: forks `script` with `env` and waits for its `ready` message. */
-export async function startChild<T>(script: URL, env: Readonly<Record<string, string>>): Promise<Child<T>> {
-  const child: ChildProcess = fork(script, [], { env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+export async function startChild<T>(
+  script: URL,
+  env: Readonly<Record<string, string>>,
+  execArgv: readonly string[] = [],
+): Promise<Child<T>> {
+  const child: ChildProcess = fork(script, [], {
+    env: { ...process.env, ...env },
+    execArgv: [...process.execArgv, ...execArgv],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   const exited = once(child, 'exit');

@@ -3,7 +3,11 @@
  * five workloads (bench/workloads.ts) measured with autocannon on loopback, each against the
  * naive REST baseline (bench/baseline.ts). Prints a table; writes bench/results.json.
  *
- *   node bench/run.ts [--latency MS] [--quick] [--out FILE]     (env BENCH_LATENCY_MS)
+ *   node bench/run.ts [--latency MS] [--quick] [--out FILE] [--only W2,W5] [--profile DIR]
+ *                                                               (env BENCH_LATENCY_MS)
+ *
+ * `--profile DIR` writes the gateway's V8 CPU profile there (`node --cpu-prof`);
+ * `node bench/profile-summary.ts FILE` lists its hottest functions.
  *
  * Three processes: this one (load generator and baseline client), the simulator and the
  * gateway, so the CPU figures are the gateway's and the simulator's own.
@@ -24,6 +28,8 @@ const { values: args } = parseArgs({
     latency: { type: 'string' },
     quick: { type: 'boolean', default: false },
     out: { type: 'string', default: new URL('results.json', import.meta.url).pathname },
+    only: { type: 'string' },
+    profile: { type: 'string' },
   },
 });
 const latencyMs = Number(args.latency ?? process.env['BENCH_LATENCY_MS'] ?? 20);
@@ -62,7 +68,7 @@ const gateway = await startChild<{ url: string }>(new URL('gateway.ts', import.m
   TASKS_PROJECT_ID: fixtures.credentials.tasksProjectId,
   NODE_ENV: 'production',
   LOG_LEVEL: 'silent',
-});
+}, args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []);
 const url = gateway.ready.url;
 const client = new Agent({ connections: 1 });
 const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
@@ -127,7 +133,8 @@ let exitCode = 0;
 const baselineClose: (() => Promise<void>)[] = [];
 try {
   const mixed = await collectMixedIds(fixtures, (query, variables) => postBody(JSON.stringify({ query, variables })));
-  const workloads = createWorkloads(fixtures, mixed);
+  const only = args.only?.split(',').map((name) => name.trim().toUpperCase());
+  const workloads = createWorkloads(fixtures, mixed).filter((workload) => !only || only.includes(workload.name));
   const baseline = createBaseline(fixtures, mixed);
   baselineClose.push(baseline.close);
 
