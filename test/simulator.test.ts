@@ -538,12 +538,20 @@ describe('faults, latency and hits', () => {
     expect(sim.requests().map((r) => r.status)).toEqual([200, 500, 500, 200]);
   });
 
-  it('latency delays every answer', async () => {
+  it('latency is the time to answer, the simulator\'s own work included, faults too', async () => {
     sim.setLatency(150);
-    const started = performance.now();
-    expect((await call()).status).toBe(200);
-    expect(performance.now() - started).toBeGreaterThanOrEqual(140);
-    sim.setLatency(0);
+    try {
+      for (const fault of [false, true]) {
+        if (fault) sim.setFault('workflows', { fault: { kind: 'status', status: 503 }, times: 1 });
+        const started = performance.now();
+        expect((await call()).status).toBe(fault ? 503 : 200);
+        const took = performance.now() - started;
+        expect(took).toBeGreaterThanOrEqual(145);
+        expect(took).toBeLessThan(250);
+      }
+    } finally {
+      sim.setLatency(0);
+    }
   });
 
   it('counts routes per host, unmatched ones too, and records headers and bodies', async () => {

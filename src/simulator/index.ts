@@ -114,7 +114,13 @@ function flattenHeaders(req: IncomingMessage): Record<string, string> {
   return out;
 }
 
-function writeResponse(res: ServerResponse, response: SimResponse): void {
+interface Serialised {
+  readonly status: number;
+  readonly headers: Record<string, string>;
+  readonly body: string;
+}
+
+function serialise(response: SimResponse): Serialised {
   let body = '';
   const headers: Record<string, string> = { ...response.headers };
   if (response.json !== undefined) {
@@ -125,8 +131,7 @@ function writeResponse(res: ServerResponse, response: SimResponse): void {
     headers['content-type'] = response.contentType ?? 'text/plain; charset=utf-8';
   }
   headers['content-length'] = String(Buffer.byteLength(body));
-  res.writeHead(response.status, headers);
-  res.end(body);
+  return { status: response.status, headers, body };
 }
 
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -170,6 +175,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
 
   const onRequest = async (host: HostName, req: IncomingMessage, res: ServerResponse): Promise<void> => {
+    const arrived = performance.now();
     const method = (req.method ?? 'GET').toUpperCase();
     const url = new URL(req.url ?? '/', 'http://simulator.invalid');
     const handler = handlers[host];
@@ -195,10 +201,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       return;
     }
     record.body = parseBody(rawBody);
-    if (latencyMs > 0) await delay(latencyMs);
-    if (closed) return;
+    // The latency is the time to answer, the simulator's own work included: wait what is left.
+    const answerLatency = async () => {
+      const left = latencyMs - (performance.now() - arrived);
+      if (left > 0) await delay(left);
+    };
     const fault = takeFault(host, key);
     if (fault) {
+      await answerLatency();
+      if (closed) return;
       record.status = writeFault(fault, req, res);
       return;
     }
@@ -218,8 +229,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       console.error(`[simulator] ${key} handler failed:`, error);
       response = { status: 500, json: { error: 'Internal server error' } };
     }
-    record.status = response.status;
-    writeResponse(res, response);
+    const answer = serialise(response);
+    await answerLatency();
+    if (closed) return;
+    record.status = answer.status;
+    res.writeHead(answer.status, answer.headers);
+    res.end(answer.body);
   };
 
   const servers = new Map<HostName, Server>();
