@@ -339,6 +339,33 @@ export interface World {
   /** Secrets and personal data the legacy bulk endpoint leaks (the gateway must not). */
   readonly organizationId: string;
   readonly organizationApiKey: string;
+  /** The write endpoints' changes to the world (trigger, cancel). */
+  readonly writes: WorldWrites;
+}
+
+/** Result of cancelling a task: the target's status right after, or why it could not be. */
+export type TaskCancel =
+  | { readonly kind: 'cancelled'; readonly status: TaskStatus; readonly at: number }
+  | { readonly kind: 'not-found' }
+  | { readonly kind: 'not-cancellable'; readonly status: TaskStatus };
+
+/**
+ * How the write endpoints change the world. Facts stay immutable: a change replaces a fact
+ * with a new one whose timeline diverges at the moment of the write.
+ */
+export interface WorldWrites {
+  /** Input names of a workflow; the first is required (the docs' "missing required field 'prompt'"). */
+  inputNames(workflowId: string): readonly string[];
+  /** A new execution created at `at`, planned to complete, with its step predictions. */
+  trigger(workflowId: string, inputs: Readonly<Record<string, string>>, at: number, options: { bulkId: string | null; versionId: string | null }): WorkflowExecutionFact;
+  newBulkId(): string;
+  addBulk(bulk: BulkFact): void;
+  /** Best effort: a prediction not yet finished at `at` ends `cancelled` then; false when unknown. */
+  cancelPrediction(id: string, at: number): boolean;
+  /** Polos: the target, its ancestors and descendants that are still cancellable. */
+  cancelTask(id: string, at: number): TaskCancel;
+  /** Simulator extension (no documented route): a running execution ends `cancelled` at `at`. */
+  cancelWorkflowExecution(id: string, at: number): WorkflowStatus | null;
 }
 
 const SECOND = 1000;
@@ -506,6 +533,33 @@ function workflowKinds(rng: Rng): WorkflowKind[] {
 
 type Plan = 'completed' | 'failed' | 'cancelled' | 'running' | 'running-fail';
 
+/** The model executions (models host) the steps of a workflow execution start, as it is planned to end. */
+function predictionsOf(fact: WorkflowExecutionFact): ModelExecutionFact[] {
+  const cancelAt = fact.ending.kind === 'cancelled' ? fact.ending.at : Infinity;
+  return fact.steps.flatMap((step, index): ModelExecutionFact[] => {
+    if (fact.ending.kind === 'failed' && index > fact.ending.stepIndex) return [];
+    if (step.startAt >= cancelAt) return [];
+    const failedHere = fact.ending.kind === 'failed' && index === fact.ending.stepIndex;
+    const cancelledHere = cancelAt < step.endAt;
+    return [
+      {
+        id: step.predictionId,
+        model: step.def.model,
+        input: step.params,
+        output: step.output,
+        createdAt: step.startAt,
+        startAt: step.startAt + SECOND,
+        endAt: cancelledHere ? cancelAt : step.endAt,
+        outcome: failedHere ? 'failed' : cancelledHere ? 'cancelled' : 'success',
+        cost: step.cost,
+        error: failedHere && fact.ending.kind === 'failed' ? fact.ending.error : null,
+        workflowId: fact.workflow.id,
+        workflowExecutionId: fact.id,
+      },
+    ];
+  });
+}
+
 export function buildWorld(seed: number, epochInput: number): World {
   const rng = createRng(seed);
   const epoch = Math.floor(epochInput / SECOND) * SECOND;
@@ -517,9 +571,15 @@ export function buildWorld(seed: number, epochInput: number): World {
   const byWorkflow = new Map<string, WorkflowExecutionFact[]>();
   const bulks: BulkFact[] = [];
 
-  const makeExecution = (kind: WorkflowKind, createdAt: number, plan: Plan, bulkId: string | null): WorkflowExecutionFact => {
+  const makeExecution = (
+    kind: WorkflowKind,
+    createdAt: number,
+    plan: Plan,
+    bulkId: string | null,
+    given?: Readonly<Record<string, string>>,
+  ): WorkflowExecutionFact => {
     const id = rng.uuid();
-    const inputs = kind.inputs(rng);
+    const inputs = given ? { ...given } : kind.inputs(rng);
     const contents = kind.content(rng, id, inputs);
     let durations = kind.def.steps.map((step) => duration(rng, step.kind));
     if (plan === 'running' || plan === 'running-fail') {
@@ -610,29 +670,7 @@ export function buildWorld(seed: number, epochInput: number): World {
 
   // ------------------------------------------------------------ model executions
   const models: ModelExecutionFact[] = [];
-  for (const fact of executions.values()) {
-    const cancelAt = fact.ending.kind === 'cancelled' ? fact.ending.at : Infinity;
-    fact.steps.forEach((step, index) => {
-      if (fact.ending.kind === 'failed' && index > fact.ending.stepIndex) return;
-      if (step.startAt >= cancelAt) return;
-      const failedHere = fact.ending.kind === 'failed' && index === fact.ending.stepIndex;
-      const cancelledHere = cancelAt < step.endAt;
-      models.push({
-        id: step.predictionId,
-        model: step.def.model,
-        input: step.params,
-        output: step.output,
-        createdAt: step.startAt,
-        startAt: step.startAt + SECOND,
-        endAt: cancelledHere ? cancelAt : step.endAt,
-        outcome: failedHere ? 'failed' : cancelledHere ? 'cancelled' : 'success',
-        cost: step.cost,
-        error: failedHere && fact.ending.kind === 'failed' ? fact.ending.error : null,
-        workflowId: fact.workflow.id,
-        workflowExecutionId: fact.id,
-      });
-    });
-  }
+  for (const fact of executions.values()) models.push(...predictionsOf(fact));
   const standalone = (model: string, outcome: ModelExecutionFact['outcome'], createdAt: number, options: { error?: ErrorFact; startAfter?: number; runFor?: number; output?: (id: string, prompt: string) => unknown } = {}): ModelExecutionFact => {
     const id = rng.uuid();
     createdAt = Math.floor(createdAt / SECOND) * SECOND;
@@ -907,6 +945,10 @@ export function buildWorld(seed: number, epochInput: number): World {
   const chainLeaf = chain[chain.length - 1];
   if (!chainRoot || !chainLeaf || !completedTask) throw new Error('fixture invariant: task picks missing');
 
+  const modelsById = new Map(models.map((m) => [m.id, m]));
+  const tasksById = new Map(tasks.map((t) => [t.id, t]));
+  const writes = createWrites({ rng, kinds, executions, byWorkflow, bulks, models, modelsById, tasks, tasksById, makeExecution });
+
   return {
     epoch,
     workflows: kinds.map((kind) => kind.def),
@@ -915,9 +957,9 @@ export function buildWorld(seed: number, epochInput: number): World {
     executions,
     bulks,
     modelExecutions: models,
-    modelExecutionsById: new Map(models.map((m) => [m.id, m])),
+    modelExecutionsById: modelsById,
     tasks,
-    tasksById: new Map(tasks.map((t) => [t.id, t])),
+    tasksById,
     picks: {
       completedImageExecution: completedImage.id,
       completedTextExecution: completedText.id,
@@ -946,5 +988,115 @@ export function buildWorld(seed: number, epochInput: number): World {
     credentials,
     organizationId,
     organizationApiKey,
+    writes,
+  };
+}
+
+// ---------------------------------------------------------------- writes
+
+const cancellableTaskStatuses: readonly TaskStatus[] = ['queued', 'claimed', 'running', 'waiting', 'pending_cancel'];
+/** A worker confirms a cancellation this long after it was asked for. */
+const workerConfirmMs = 2 * SECOND;
+
+interface WritableWorld {
+  readonly rng: Rng;
+  readonly kinds: readonly WorkflowKind[];
+  readonly executions: Map<string, WorkflowExecutionFact>;
+  readonly byWorkflow: Map<string, WorkflowExecutionFact[]>;
+  readonly bulks: BulkFact[];
+  readonly models: ModelExecutionFact[];
+  readonly modelsById: Map<string, ModelExecutionFact>;
+  readonly tasks: TaskFact[];
+  readonly tasksById: Map<string, TaskFact>;
+  makeExecution(kind: WorkflowKind, createdAt: number, plan: Plan, bulkId: string | null, given?: Readonly<Record<string, string>>): WorkflowExecutionFact;
+}
+
+function createWrites(world: WritableWorld): WorldWrites {
+  const { rng, kinds, executions, byWorkflow, models, modelsById, tasks, tasksById } = world;
+  const kindOf = (workflowId: string) => kinds.find((kind) => kind.def.id === workflowId);
+  const replaceTask = (fact: TaskFact) => {
+    tasksById.set(fact.id, fact);
+    const index = tasks.findIndex((task) => task.id === fact.id);
+    if (index >= 0) tasks[index] = fact;
+  };
+  return {
+    // A throwaway generator: reading the names must not move the world's own sequence.
+    inputNames: (workflowId) => Object.keys(kindOf(workflowId)?.inputs(createRng(0)) ?? {}),
+    newBulkId: () => rng.uuid(),
+    addBulk: (bulk) => void world.bulks.push(bulk),
+    trigger(workflowId, inputs, at, options) {
+      const kind = kindOf(workflowId);
+      if (!kind) throw new Error(`unknown workflow ${workflowId}`);
+      const created = world.makeExecution(kind, at, 'completed', options.bulkId, inputs);
+      const fact = options.versionId ? { ...created, versionId: options.versionId } : created;
+      executions.set(fact.id, fact);
+      const list = (byWorkflow.get(workflowId) ?? []).map((item) => (item.id === fact.id ? fact : item));
+      list.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));
+      byWorkflow.set(workflowId, list);
+      for (const prediction of predictionsOf(fact)) {
+        models.push(prediction);
+        modelsById.set(prediction.id, prediction);
+      }
+      models.sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1));
+      return fact;
+    },
+    cancelPrediction(id, at) {
+      const fact = modelsById.get(id);
+      const state = fact ? modelStateAt(fact, at) : null;
+      if (!fact || !state) return false;
+      if (state.status === 'starting' || state.status === 'processing') {
+        const cancelled: ModelExecutionFact = { ...fact, outcome: 'cancelled', startAt: Math.min(fact.startAt, at), endAt: at };
+        modelsById.set(id, cancelled);
+        const index = models.findIndex((m) => m.id === id);
+        if (index >= 0) models[index] = cancelled;
+      }
+      return true;
+    },
+    cancelTask(id, at) {
+      const target = tasksById.get(id);
+      if (!target || taskStateAt(target, at).createdAt > at) return { kind: 'not-found' };
+      const targetStatus = taskStateAt(target, at).status;
+      if (!cancellableTaskStatuses.includes(targetStatus)) return { kind: 'not-cancellable', status: targetStatus };
+      // Ancestors up the parent chain, descendants down every branch (Polos' recursive CTE).
+      const affected = new Set<string>([id]);
+      for (let parent = target.parentId; parent !== null && !affected.has(parent); parent = tasksById.get(parent)?.parentId ?? null) {
+        affected.add(parent);
+      }
+      let grew = true;
+      while (grew) {
+        grew = false;
+        for (const task of tasks) {
+          if (task.parentId !== null && affected.has(task.parentId) && !affected.has(task.id)) {
+            affected.add(task.id);
+            grew = true;
+          }
+        }
+      }
+      for (const taskId of affected) {
+        const fact = tasksById.get(taskId);
+        if (!fact) continue;
+        const state = taskStateAt(fact, at);
+        if (!cancellableTaskStatuses.includes(state.status) || state.status === 'pending_cancel') continue;
+        const reached = fact.phases.filter((phase) => phase.at <= at);
+        // No worker assigned yet (queued): cancelled at once; otherwise once the worker confirms.
+        const ending: TaskFact['phases'] =
+          state.status === 'queued'
+            ? [{ at, status: 'cancelled' }]
+            : [{ at, status: 'pending_cancel' }, { at: at + workerConfirmMs, status: 'cancelled' }];
+        replaceTask({ ...fact, phases: [...reached, ...ending], cancelledBy: 'manual' });
+      }
+      const after = taskStateAt(tasksById.get(id) ?? target, at);
+      return { kind: 'cancelled', status: after.status, at: after.cancelledAt ?? at };
+    },
+    cancelWorkflowExecution(id, at) {
+      const fact = executions.get(id);
+      if (!fact) return null;
+      const state = workflowStateAt(fact, at);
+      if (state.status !== 'running') return state.status;
+      const cancelled: WorkflowExecutionFact = { ...fact, ending: { kind: 'cancelled', at } };
+      executions.set(id, cancelled);
+      byWorkflow.set(fact.workflow.id, (byWorkflow.get(fact.workflow.id) ?? []).map((item) => (item.id === id ? cancelled : item)));
+      return 'cancelled';
+    },
   };
 }

@@ -14,6 +14,7 @@ import { createFlowsHandler } from './flows.ts';
 import type { HostHandler, SimRequest, SimResponse } from './http.ts';
 import { createModelsHandler } from './models.ts';
 import { createTasksHandler } from './tasks.ts';
+import { createWebhookSender, type WebhookDelivery } from './webhooks.ts';
 import { createWorkflowsHandler } from './workflows.ts';
 
 export type { Fault, FaultRule } from './faults.ts';
@@ -22,6 +23,7 @@ export { flowsRoutes, maxBulkIds } from './flows.ts';
 export { modelsRoutes } from './models.ts';
 export { tasksRoutes } from './tasks.ts';
 export { workflowsRoutes } from './workflows.ts';
+export type { WebhookDelivery } from './webhooks.ts';
 
 export type HostName = 'workflows' | 'flows' | 'models' | 'tasks';
 export const hostNames: readonly HostName[] = ['workflows', 'flows', 'models', 'tasks'];
@@ -68,6 +70,8 @@ export interface Simulator {
   resetHits(): void;
   setLatency(ms: number): void;
   setFault(host: HostName, rule: FaultRule | null): void;
+  /** Every workflow webhook delivery attempt so far (FINDINGS A6), oldest first. */
+  webhooks(): readonly WebhookDelivery[];
   clearFaults(): void;
   /** Moves simulated time forward (an offset on Date.now() in 'real' mode). */
   advance(ms: number): void;
@@ -147,9 +151,10 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const faults = new Map<HostName, ActiveFault>();
   const timers = new Set<NodeJS.Timeout>();
   const urls = {} as Record<HostName, string>;
+  const webhooks = createWebhookSender(world, clock);
 
   const handlers: Record<HostName, HostHandler> = {
-    workflows: createWorkflowsHandler(world),
+    workflows: createWorkflowsHandler(world, webhooks),
     flows: createFlowsHandler(world),
     models: createModelsHandler(world, () => urls.models),
     tasks: createTasksHandler(world),
@@ -286,11 +291,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       else faults.set(host, activate(rule));
     },
     clearFaults: () => faults.clear(),
-    advance: (ms) => clock.advance(ms),
+    webhooks: () => webhooks.deliveries(),
+    advance: (ms) => {
+      clock.advance(ms);
+      // Executions that ended in the jump send their webhooks now, not on the next real-time check.
+      webhooks.check();
+    },
     now: () => clock.now(),
     close: () => {
       closing ??= (async () => {
         closed = true;
+        await webhooks.close();
         for (const timer of timers) clearTimeout(timer);
         timers.clear();
         await Promise.all(

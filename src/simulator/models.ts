@@ -1,6 +1,7 @@
 /**
  * Host B, the eachlabs model API (`/v1`, header `X-API-Key`): reference page 002
- * (`GET /v1/executions`, commit 36b8b55 era) and FINDINGS B3 (`GET /v1/prediction/{id}`).
+ * (`GET /v1/executions`, commit 36b8b55 era), FINDINGS B3 (`GET /v1/prediction/{id}`) and B4
+ * (`POST /v1/prediction/{id}/cancel`, best effort: a finished prediction stays as it ended).
  *
  * Encoding: the list's `output` is a string (documented `string|null`): a text or single-URL
  * output as is, a list or object output as JSON text. The prediction shape carries the raw value
@@ -16,6 +17,7 @@ import { hasApiKey, intParam } from './workflows.ts';
 export const modelsRoutes = {
   list: 'models GET /executions',
   prediction: 'models GET /prediction/{id}',
+  cancel: 'models POST /prediction/{id}/cancel',
 } as const;
 
 /** Reference-era status vocabulary of model executions (FINDINGS B1/B3). */
@@ -133,11 +135,23 @@ export function createModelsHandler(world: World, modelsBaseUrl: () => string): 
       return body ? json(200, body) : json(404, { error: 'Prediction not found' });
     },
   });
+  const cancel = (id: string) => ({
+    key: modelsRoutes.cancel,
+    handle: (request: SimRequest): SimResponse => {
+      if (!hasApiKey(request, world.credentials.apiKey)) return unauthorized();
+      if (!world.writes.cancelPrediction(id, request.now)) return json(404, { error: 'Prediction not found' });
+      return json(200, { status: 'cancelled', message: 'Prediction canceled successfully', predictionID: id });
+    },
+  });
   return {
     match: (method, pathname) => {
       const segments = segmentsAfter(pathname, '/v1');
-      if (!segments || method !== 'GET') return null;
+      if (!segments) return null;
       const [first, second, ...rest] = segments;
+      if (method === 'POST') {
+        return first === 'prediction' && second !== undefined && rest.length === 1 && rest[0] === 'cancel' ? cancel(second) : null;
+      }
+      if (method !== 'GET') return null;
       if (first === 'executions' && second === undefined) return list;
       if (first === 'prediction' && second !== undefined && rest.length === 0) return prediction(second);
       return null;

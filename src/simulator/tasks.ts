@@ -4,12 +4,19 @@
  * Several Polos handlers answer a bare status with an EMPTY body (project id missing/invalid,
  * non-UUID execution id, not found); auth failures carry `{"error","error_type"}`.
  * Every optional field is serialised as an explicit null, never omitted.
+ * `POST /api/v1/executions/{id}/cancel` (FINDINGS D4) cancels the target, its ancestors and its
+ * descendants: `pending_cancel` until the worker confirms, `cancelled` at once when queued.
  */
 import { taskStateAt, type TaskFact, type World } from './fixtures.ts';
 import { rfc3339Micros, UUID_RE } from './format.ts';
 import { emptyResponse, headerValue, json, segmentsAfter, type HostHandler, type SimRequest, type SimResponse } from './http.ts';
 
-export const tasksRoutes = { execution: 'tasks GET /api/v1/executions/{id}' } as const;
+export const tasksRoutes = {
+  execution: 'tasks GET /api/v1/executions/{id}',
+  cancel: 'tasks POST /api/v1/executions/{id}/cancel',
+} as const;
+
+const cancellationError = (status: number, error: string): SimResponse => json(status, { error, error_type: 'CANCELLATION_ERROR' });
 
 const ts = (ms: number | null): string | null => (ms === null ? null : rfc3339Micros(ms));
 
@@ -77,11 +84,29 @@ export function createTasksHandler(world: World): HostHandler {
       return body ? json(200, body) : emptyResponse(404);
     },
   });
+  const cancel = (id: string) => ({
+    key: tasksRoutes.cancel,
+    handle: (request: SimRequest): SimResponse => {
+      const denied = authorise(world, request);
+      if (denied) return denied;
+      if (!UUID_RE.test(id)) return json(400, { error: 'Invalid execution ID', error_type: 'BAD_REQUEST' });
+      const project = headerValue(request.headers, 'x-project-id') ?? headerValue(request.headers, 'project-id');
+      if (project?.toLowerCase() !== world.credentials.tasksProjectId) return cancellationError(404, 'Execution not found');
+      const result = world.writes.cancelTask(id.toLowerCase(), request.now);
+      if (result.kind === 'not-found') return cancellationError(404, 'Execution not found');
+      if (result.kind === 'not-cancellable') return cancellationError(400, `Execution cannot be cancelled (status: ${result.status})`);
+      return json(200, { execution_id: id.toLowerCase(), status: result.status, cancelled_at: rfc3339Micros(result.at) });
+    },
+  });
   return {
     match: (method, pathname) => {
       const segments = segmentsAfter(pathname, '/api/v1');
-      if (!segments || method !== 'GET') return null;
+      if (!segments) return null;
       const [first, second, ...rest] = segments;
+      if (method === 'POST') {
+        return first === 'executions' && second !== undefined && rest.length === 1 && rest[0] === 'cancel' ? cancel(second) : null;
+      }
+      if (method !== 'GET') return null;
       if (first === 'executions' && second !== undefined && rest.length === 0) return execution(second);
       return null;
     },

@@ -1,15 +1,29 @@
 /**
  * Host A, the eachlabs workflows engine (`/api/v1`, header `X-API-Key`): reference pages 000
- * (execution details) and 001 (list executions of a workflow), FINDINGS A3/A4 and §5.1.
+ * (execution details) and 001 (list executions of a workflow), FINDINGS A3/A4 and §5.1; the
+ * writes trigger (A1) and bulk-trigger (A2) with their webhooks (A6). Cancel
+ * (`POST /executions/{id}/cancel`) is a SIMULATOR EXTENSION: no such route is documented (A7).
  */
-import { workflowStateAt, type StepState, type World, type WorkflowExecutionFact } from './fixtures.ts';
+import { workflowStateAt, type StepState, type World, type WorkflowDef, type WorkflowExecutionFact } from './fixtures.ts';
 import { isoSeconds, UUID_RE } from './format.ts';
 import { headerValue, json, segmentsAfter, type HostHandler, type SimRequest, type SimResponse } from './http.ts';
 
 export const workflowsRoutes = {
   detail: 'workflows GET /executions/{id}',
   list: 'workflows GET /workflows/{id}/executions',
+  trigger: 'workflows POST /{id}/trigger',
+  bulkTrigger: 'workflows POST /{id}/bulk-trigger',
+  /** Simulator extension: undocumented upstream (FINDINGS A7). */
+  cancel: 'workflows POST /executions/{id}/cancel',
 } as const;
+
+/** Where a finished execution's webhook goes (simulator/webhooks.ts). */
+export interface WebhookRegistry {
+  register(executionId: string, url: string): void;
+}
+
+/** The bulk trigger's documented bounds (FINDINGS A2). */
+const bulkInputs = { min: 1, max: 10 } as const;
 
 const unauthorized = (): SimResponse => json(401, { error: 'Invalid or missing API key' });
 
@@ -97,7 +111,96 @@ export function intParam(query: URLSearchParams, name: string, fallback: number)
   return Number(raw);
 }
 
-export function createWorkflowsHandler(world: World): HostHandler {
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Inputs are kept as strings (the bulk endpoint's `parameters` are strings); other JSON as text. */
+function stringInputs(inputs: Record<string, unknown>): Record<string, string> {
+  return Object.fromEntries(Object.entries(inputs).map(([key, value]) => [key, typeof value === 'string' ? value : JSON.stringify(value)]));
+}
+
+/** The docs' refusal for one set of inputs, or null when they are acceptable. */
+function inputProblem(world: World, workflow: WorkflowDef, inputs: unknown): string | null {
+  if (!isObject(inputs)) return 'invalid input: inputs must be an object';
+  const required = world.writes.inputNames(workflow.id)[0];
+  if (required !== undefined && (inputs[required] === undefined || inputs[required] === null || inputs[required] === '')) {
+    return `invalid input: missing required field '${required}'`;
+  }
+  return null;
+}
+
+/** `version_id` and `webhook_url` as the trigger bodies carry them, or the 400 message. */
+function triggerOptions(body: Record<string, unknown>): { versionId: string | null; webhookUrl: string | null } | string {
+  const { version_id: versionId, webhook_url: webhookUrl } = body;
+  if (versionId !== undefined && versionId !== null && typeof versionId !== 'string') return 'invalid version_id';
+  if (webhookUrl !== undefined && webhookUrl !== null) {
+    if (typeof webhookUrl !== 'string' || !/^https?:\/\/\S+$/.test(webhookUrl)) return 'invalid webhook_url: must be an http(s) URI';
+  }
+  return { versionId: (versionId as string | undefined) || null, webhookUrl: (webhookUrl as string | undefined) || null };
+}
+
+export function createWorkflowsHandler(world: World, webhooks: WebhookRegistry): HostHandler {
+  const start = (workflow: WorkflowDef, inputs: Record<string, unknown>, now: number, options: { versionId: string | null; webhookUrl: string | null; bulkId: string | null }) => {
+    const fact = world.writes.trigger(workflow.id, stringInputs(inputs), now, options);
+    if (options.webhookUrl) webhooks.register(fact.id, options.webhookUrl);
+    return { execution_id: fact.id, status: 'queued', started_at: isoSeconds(fact.createdAt) };
+  };
+  /** Checks shared by both triggers: key, JSON object body, workflow, options. */
+  const accept = (request: SimRequest, workflowParam: string) => {
+    if (!hasApiKey(request, world.credentials.apiKey)) return unauthorized();
+    const body = request.body;
+    if (!isObject(body)) return json(400, { error: 'invalid request body: expected a JSON object' });
+    const workflow = findWorkflow(world, workflowParam);
+    if (!workflow) return json(404, { error: 'workflow not found' });
+    const options = triggerOptions(body);
+    if (typeof options === 'string') return json(400, { error: options });
+    return { body, workflow, options };
+  };
+  const trigger = (workflowParam: string) => ({
+    key: workflowsRoutes.trigger,
+    handle: (request: SimRequest): SimResponse => {
+      const accepted = accept(request, workflowParam);
+      if ('status' in accepted) return accepted;
+      const { body, workflow, options } = accepted;
+      const inputs = body['inputs'] ?? {};
+      const problem = inputProblem(world, workflow, inputs);
+      if (problem) return json(400, { error: problem });
+      return json(202, start(workflow, inputs as Record<string, unknown>, request.now, { ...options, bulkId: null }));
+    },
+  });
+  const bulkTrigger = (workflowParam: string) => ({
+    key: workflowsRoutes.bulkTrigger,
+    handle: (request: SimRequest): SimResponse => {
+      const accepted = accept(request, workflowParam);
+      if ('status' in accepted) return accepted;
+      const { body, workflow, options } = accepted;
+      const inputs = body['inputs'];
+      if (!Array.isArray(inputs) || inputs.length < bulkInputs.min || inputs.length > bulkInputs.max) {
+        return json(400, { error: `inputs must contain ${bulkInputs.min}–${bulkInputs.max} items` });
+      }
+      const bulkId = world.writes.newBulkId();
+      const executions = inputs.map((item: unknown) => {
+        const problem = inputProblem(world, workflow, item);
+        // Partial failure is allowed: a refused entry has no execution_id.
+        if (problem) return { status: 'failed', message: problem };
+        return start(workflow, item as Record<string, unknown>, request.now, { ...options, bulkId });
+      });
+      const ids = executions.flatMap((entry) => ('execution_id' in entry ? [entry.execution_id] : []));
+      world.writes.addBulk({ workflowId: workflow.id, bulkId, executionIds: ids });
+      return json(202, { bulk_id: bulkId, executions });
+    },
+  });
+  const cancel = (id: string) => ({
+    key: workflowsRoutes.cancel,
+    handle: (request: SimRequest): SimResponse => {
+      if (!hasApiKey(request, world.credentials.apiKey)) return unauthorized();
+      const status = world.writes.cancelWorkflowExecution(id, request.now);
+      if (status === null) return json(404, { error: 'execution not found' });
+      if (status !== 'cancelled') return json(400, { error: `execution is not running (status: ${status})` });
+      return json(200, { execution_id: id, status });
+    },
+  });
   const detail = (id: string) => ({
     key: workflowsRoutes.detail,
     handle: (request: SimRequest): SimResponse => {
@@ -133,8 +236,15 @@ export function createWorkflowsHandler(world: World): HostHandler {
   return {
     match: (method, pathname) => {
       const segments = segmentsAfter(pathname, '/api/v1');
-      if (!segments || method !== 'GET') return null;
+      if (!segments) return null;
       const [first, second, third, ...rest] = segments;
+      if (method === 'POST') {
+        if (first !== undefined && second === 'trigger' && third === undefined) return trigger(first);
+        if (first !== undefined && second === 'bulk-trigger' && third === undefined) return bulkTrigger(first);
+        if (first === 'executions' && second !== undefined && third === 'cancel' && rest.length === 0) return cancel(second);
+        return null;
+      }
+      if (method !== 'GET') return null;
       if (first === 'executions' && second !== undefined && third === undefined) return detail(second);
       if (first === 'workflows' && second !== undefined && third === 'executions' && rest.length === 0) return list(second);
       return null;

@@ -1,12 +1,12 @@
 /**
  * Models host: `GET /executions` with every documented filter and `GET /prediction/{id}`,
- * key in `X-API-Key`.
+ * key in `X-API-Key`; `POST /prediction/{id}/cancel`, sent once (never retried).
  */
 import type { Http } from '../http.ts';
 import { segment } from '../http.ts';
 import type { Credentials, ModelListQuery, ModelsApi } from '../types.ts';
-import { normaliseModelExecutionList, normalisePrediction } from './normalise.ts';
-import { parseModelExecutionList, parsePrediction } from './wire.ts';
+import { normaliseCancelPrediction, normaliseModelExecutionList, normalisePrediction } from './normalise.ts';
+import { parseCancelPrediction, parseModelExecutionList, parsePrediction } from './wire.ts';
 
 function headers(credentials: Credentials) {
   return { 'X-API-Key': credentials.apiKey };
@@ -52,6 +52,16 @@ export function createModelsApi(http: Http): ModelsApi {
         resource: 'Model execution',
       });
       return normalisePrediction(parsePrediction(json), predictionId);
+    },
+    async cancelPrediction(credentials, predictionId) {
+      const json = await http.json({
+        method: 'POST',
+        path: `/prediction/${segment(predictionId)}/cancel`,
+        headers: headers(credentials),
+        idempotent: false,
+        resource: 'Model execution',
+      });
+      return normaliseCancelPrediction(parseCancelPrediction(json), predictionId);
     },
   };
 }

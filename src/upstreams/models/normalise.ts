@@ -5,7 +5,8 @@ import type * as model from '../../model.ts';
 import { errorClassifications, isTerminalStatus, normaliseStatus } from '../../model.ts';
 import { decodeStructured } from '../json.ts';
 import { lifecycleOf, pageOf } from '../normalise.ts';
-import type { WireModelExecution, WireModelExecutionList, WirePrediction } from './wire.ts';
+import type { CancelResult } from '../types.ts';
+import type { WireCancelPrediction, WireModelExecution, WireModelExecutionList, WirePrediction } from './wire.ts';
 
 const classifications = new Set<string>(errorClassifications);
 
@@ -79,5 +80,16 @@ export function normalisePrediction(wire: WirePrediction, askedId: string): mode
     workflowId: null,
     workflowExecutionId: null,
     input: wire.input ?? null,
+  };
+}
+
+/** The cancel answer says only what was asked for: the prediction may still complete or fail. */
+export function normaliseCancelPrediction(wire: WireCancelPrediction, askedId: string): CancelResult {
+  return {
+    executionId: wire.predictionID || askedId,
+    status: normaliseStatus(wire.status),
+    upstreamStatus: wire.status ?? '',
+    cancelledAt: null,
+    message: wire.message || null,
   };
 }

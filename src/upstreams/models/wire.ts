@@ -95,3 +95,16 @@ export function parsePrediction(json: unknown): WirePrediction {
   }
   return prediction as unknown as WirePrediction;
 }
+
+/** `POST /v1/prediction/{id}/cancel` 200 (FINDINGS B4); note the camelCase `predictionID`. */
+export interface WireCancelPrediction {
+  readonly status?: string | null;
+  readonly message?: string | null;
+  readonly predictionID?: string | null;
+}
+
+export function parseCancelPrediction(json: unknown): WireCancelPrediction {
+  const answer = check.object(json);
+  for (const key of ['status', 'message', 'predictionID']) check.optString(answer, key);
+  return answer as unknown as WireCancelPrediction;
+}

@@ -2,9 +2,11 @@
  * Task host (page 004) → TaskExecution. Pure: no I/O.
  */
 import type * as model from '../../model.ts';
+import { normaliseStatus } from '../../model.ts';
+import type { CancelResult } from '../types.ts';
 import { lifecycleOf } from '../normalise.ts';
 import { parseTimestamp } from '../json.ts';
-import type { WireTaskExecution } from './wire.ts';
+import type { WireCancelExecution, WireTaskExecution } from './wire.ts';
 
 export function normaliseTaskExecution(wire: WireTaskExecution): model.TaskExecution {
   const lifecycle = lifecycleOf({ status: wire.status, createdAt: wire.created_at, startedAt: wire.started_at, completedAt: wire.completed_at });
@@ -32,5 +34,15 @@ export function normaliseTaskExecution(wire: WireTaskExecution): model.TaskExecu
     cancelledBy: wire.cancelled_by ?? null,
     parentExecutionId: wire.parent_execution_id ?? null,
     rootExecutionId: wire.root_execution_id ?? null,
+  };
+}
+
+export function normaliseCancelExecution(wire: WireCancelExecution): CancelResult {
+  return {
+    executionId: wire.execution_id,
+    status: normaliseStatus(wire.status),
+    upstreamStatus: wire.status,
+    cancelledAt: parseTimestamp(wire.cancelled_at),
+    message: null,
   };
 }

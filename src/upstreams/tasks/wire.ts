@@ -61,3 +61,18 @@ export function parseTaskExecution(json: unknown): WireTaskExecution {
   check.optNumber(execution, 'run_timeout_seconds');
   return execution as unknown as WireTaskExecution;
 }
+
+/** `POST /api/v1/executions/{id}/cancel` 200 (FINDINGS D4): usually `pending_cancel`. */
+export interface WireCancelExecution {
+  readonly execution_id: string;
+  readonly status: string;
+  readonly cancelled_at?: string | null;
+}
+
+export function parseCancelExecution(json: unknown): WireCancelExecution {
+  const answer = check.object(json);
+  check.string(answer, 'execution_id');
+  check.string(answer, 'status');
+  check.optString(answer, 'cancelled_at');
+  return answer as unknown as WireCancelExecution;
+}

@@ -5,7 +5,14 @@ import type * as model from '../../model.ts';
 import { durationBetween, normaliseStatus } from '../../model.ts';
 import { isPlainObject, parseTimestamp } from '../json.ts';
 import { lifecycleOf, orderSteps, pageOf, progressPercentOf } from '../normalise.ts';
-import type { WireExecutionDetails, WireExecutionSummary, WireListExecutionsResponse, WireStepOutput } from './wire.ts';
+import type { TriggerResult } from '../types.ts';
+import type {
+  WireExecutionDetails,
+  WireExecutionSummary,
+  WireListExecutionsResponse,
+  WireStepOutput,
+  WireTriggerResponse,
+} from './wire.ts';
 
 export function normaliseStepOutput(step: WireStepOutput, executionId: string, workflowId: string): model.Step {
   const status = normaliseStatus(step.status);
@@ -96,4 +103,15 @@ export function normaliseExecutionList(
 ): model.Page<model.WorkflowExecution> {
   const items = wire.executions.map((summary) => normaliseExecutionSummary(summary, bulkId));
   return pageOf(items, asked, wire.total_count ?? null);
+}
+
+/** A trigger answer (or one bulk item): accepted (`queued`) with an id, or refused with a message. */
+export function normaliseTrigger(wire: WireTriggerResponse): TriggerResult {
+  return {
+    executionId: wire.execution_id || null,
+    status: normaliseStatus(wire.status),
+    upstreamStatus: wire.status,
+    startedAt: parseTimestamp(wire.started_at),
+    message: wire.message || null,
+  };
 }

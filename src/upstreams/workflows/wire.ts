@@ -123,3 +123,41 @@ export function parseListExecutionsResponse(json: unknown): WireListExecutionsRe
   check.optNumber(list, 'total_count');
   return list as unknown as WireListExecutionsResponse;
 }
+
+/** `POST /{workflowID}/trigger` 202, and each item of a bulk trigger (FINDINGS A1, A2). */
+export interface WireTriggerResponse {
+  /** Only for accepted triggers. */
+  readonly execution_id?: string | null;
+  /** `queued | failed`. */
+  readonly status: string;
+  /** The later changelog says it is never returned: optional. */
+  readonly started_at?: string | null;
+  /** Only when `status` is failed. */
+  readonly message?: string | null;
+}
+
+export interface WireBulkTriggerResponse {
+  readonly bulk_id: string;
+  /** In request order; a refused item has no `execution_id`. */
+  readonly executions: readonly WireTriggerResponse[];
+}
+
+function checkTrigger(value: unknown): WireTriggerResponse {
+  const trigger = check.object(value);
+  check.string(trigger, 'status');
+  check.optString(trigger, 'execution_id');
+  check.optString(trigger, 'started_at');
+  check.optString(trigger, 'message');
+  return trigger as unknown as WireTriggerResponse;
+}
+
+export function parseTriggerResponse(json: unknown): WireTriggerResponse {
+  return checkTrigger(json);
+}
+
+export function parseBulkTriggerResponse(json: unknown): WireBulkTriggerResponse {
+  const bulk = check.object(json);
+  check.string(bulk, 'bulk_id');
+  for (const item of check.array(bulk['executions'])) checkTrigger(item);
+  return bulk as unknown as WireBulkTriggerResponse;
+}
