@@ -23,6 +23,11 @@ export interface UpstreamConfig {
    * (`UPSTREAM_COALESCE=true|false`). @default true
    */
   readonly coalesce: boolean;
+  /**
+   * Budget of one upstream call, retries and backoff included: past it the field answers
+   * UPSTREAM_TIMEOUT (`UPSTREAM_DEADLINE_MS`). @default 10000
+   */
+  readonly deadlineMs: number;
 }
 
 /**
@@ -159,13 +164,21 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
       resetTimeoutMs: integer(env, 'UPSTREAM_BREAKER_RESET_MS', 10_000, 1),
     },
     coalesce: boolean(env, 'UPSTREAM_COALESCE', true),
+    deadlineMs: integer(env, 'UPSTREAM_DEADLINE_MS', 10_000, 1),
   };
-  const upstream = (name: UpstreamName, variable: string, fallback: string | null): UpstreamConfig => ({
-    name,
-    variable,
-    baseUrl: baseUrl(env, variable, fallback),
-    ...timeouts,
-  });
+  // Each host may override the shared timeouts: `TASKS_API_HEADERS_TIMEOUT_MS` and so on.
+  const upstream = (name: UpstreamName, variable: string, fallback: string | null): UpstreamConfig => {
+    const prefix = variable.replace(/_URL$/, '');
+    return {
+      name,
+      variable,
+      baseUrl: baseUrl(env, variable, fallback),
+      ...timeouts,
+      connectTimeoutMs: integer(env, `${prefix}_CONNECT_TIMEOUT_MS`, timeouts.connectTimeoutMs, 1),
+      headersTimeoutMs: integer(env, `${prefix}_HEADERS_TIMEOUT_MS`, timeouts.headersTimeoutMs, 1),
+      bodyTimeoutMs: integer(env, `${prefix}_BODY_TIMEOUT_MS`, timeouts.bodyTimeoutMs, 1),
+      deadlineMs: integer(env, `${prefix}_DEADLINE_MS`, timeouts.deadlineMs, 1),
+    };
   const production = env['NODE_ENV'] === 'production';
   const introspection = boolean(env, 'GRAPHQL_INTROSPECTION', !production);
   const config: Config = {

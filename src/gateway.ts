@@ -12,9 +12,12 @@ import { renderLocalGraphiQL, useGraphiQLAssets } from './plugins/graphiql-asset
 import { useRequestSizeLimit } from './plugins/request-size.ts';
 import { useArmor } from './plugins/armor.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
-import { schema } from './schema/index.ts';
+import { schema, subgraphSchema } from './schema/index.ts';
 import { createUpstreams } from './upstreams/index.ts';
 import type { Upstreams } from './upstreams/types.ts';
+
+/** Where the composition schema is served when `config.subgraph` is on. */
+export const subgraphEndpoint = '/graphql/subgraph';
 
 export interface GatewayOptions {
   readonly logger?: Logger;
@@ -35,8 +38,11 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const logger = options.logger;
   const upstreams = options.upstreams ?? createUpstreams(config, logger ? { logger } : {});
   const yoga = createYoga<Record<string, never>, Context>({
-    schema,
-    graphqlEndpoint: '/graphql',
+    // `/graphql/subgraph` serves the composition schema (federation and stitching) through the same plugins.
+    schema: config.subgraph
+      ? ({ request }) => (new URL(request.url).pathname === subgraphEndpoint ? subgraphSchema : schema)
+      : schema,
+    graphqlEndpoint: config.subgraph ? '/graphql{/subgraph}?' : '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
     renderGraphiQL: renderLocalGraphiQL,

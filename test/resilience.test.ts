@@ -221,3 +221,40 @@ describe('coalescing off (UPSTREAM_COALESCE=false)', () => {
     expect(h.simulator.totalHits('models')).toBe(20);
   });
 });
+
+describe('timeouts per host and the per-call deadline', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    // Generous shared timeouts; the task host's own override and the deadline must win.
+    h = await startHarness({
+      env: {
+        UPSTREAM_HEADERS_TIMEOUT_MS: '5000',
+        TASKS_API_HEADERS_TIMEOUT_MS: '200',
+        MODELS_API_DEADLINE_MS: '300',
+        UPSTREAM_BREAKER: 'false',
+      },
+    });
+  });
+  afterEach(() => h.simulator.clearFaults());
+  afterAll(() => h?.close());
+
+  it('a hung host answers UPSTREAM_TIMEOUT within its own limit, the others are untouched', async () => {
+    expect(h.config.upstreams.tasks.headersTimeoutMs).toBe(200);
+    expect(h.config.upstreams.workflows.headersTimeoutMs).toBe(5000);
+    expect(h.config.upstreams.models.deadlineMs).toBe(300);
+    expect(h.config.upstreams.flows.deadlineMs).toBe(10_000);
+    for (const [host, query, variables] of [
+      ['tasks', task, { id: h.simulator.data.taskExecutionIds[0]! }],
+      ['models', modelsPage, { first: 2 }],
+    ] as const) {
+      h.simulator.setFault(host, { fault: { kind: 'hang' } });
+      const started = performance.now();
+      const { body } = await h.post({ query, variables });
+      const took = performance.now() - started;
+      expect(codesOf(body)).toEqual(['UPSTREAM_TIMEOUT']);
+      // Three attempts of 200 ms with backoff for the task host; one 300 ms budget for models.
+      expect(took).toBeLessThan(2000);
+      h.simulator.clearFaults();
+    }
+  });
+});

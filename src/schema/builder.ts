@@ -2,6 +2,8 @@
  * The schema builder: plugins, scalars and global-id encoding. No types are defined here.
  */
 import SchemaBuilder from '@pothos/core';
+import DirectivePlugin from '@pothos/plugin-directives';
+import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
 import { DateTimeResolver, JSONObjectResolver, JSONResolver, UUIDResolver } from 'graphql-scalars';
 import type { Context } from '../context.ts';
@@ -37,7 +39,8 @@ export const builder = new SchemaBuilder<{
     UUID: { Input: string; Output: string };
   };
 }>({
-  plugins: [RelayPlugin],
+  // Directives turn federation's `@key`s into AST nodes, which is what `_service { sdl }` prints.
+  plugins: [RelayPlugin, DirectivePlugin, FederationPlugin],
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',

@@ -10,7 +10,12 @@ import './model-execution.ts';
 import './task-execution.ts';
 import './bulk.ts';
 import './node.ts';
+import './user.ts';
+import { createSubgraphSchema } from './federation.ts';
 
 builder.queryType({ description: 'Executions across the workflows, models and tasks hosts.' });
 
 export const schema = builder.toSchema({ sortSchema: true });
+
+/** Served at `/graphql/subgraph`: federation's `_service`/`_entities` and stitching's `_sdl`. */
+export const subgraphSchema = createSubgraphSchema(schema);

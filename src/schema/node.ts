@@ -20,7 +20,7 @@ function pair(id: string): [string, string] {
   throw badUserInput('Malformed global id', 'id');
 }
 
-async function loadNode(globalId: string, context: Context): Promise<unknown> {
+export async function loadNode(globalId: string, context: Context): Promise<unknown> {
   const { typename, id } = decodeGlobalId(globalId);
   switch (typename) {
     case 'WorkflowExecution': {

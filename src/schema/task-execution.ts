@@ -5,6 +5,7 @@ import type * as model from '../model.ts';
 import { builder } from './builder.ts';
 import { Execution } from './execution.ts';
 import { TaskExecution } from './refs.ts';
+import { User } from './user.ts';
 
 TaskExecution.implement({
   description: 'A queued task execution with retries, worker, queue and its place in a chain.',
@@ -23,6 +24,11 @@ TaskExecution.implement({
     sessionId: t.exposeString('sessionId'),
     stepKey: t.exposeString('stepKey'),
     userId: t.exposeString('userId'),
+    user: t.field({
+      type: User,
+      description: 'The user `userId` names, as a reference a stitching or federation gateway resolves in the users service.',
+      resolve: (task) => (task.userId ? { id: task.userId } : null),
+    }),
     outputSchemaName: t.exposeString('outputSchemaName'),
     runTimeoutSeconds: t.exposeInt('runTimeoutSeconds'),
     cancelledAt: t.expose('cancelledAt', { type: 'DateTime' }),

@@ -19,10 +19,10 @@ export type UpstreamsOptions = HttpOptions;
 
 export function createUpstreams(config: Config, options: UpstreamsOptions = {}): Upstreams {
   const http = {
-    workflows: createHttp(config.upstreams.workflows, options),
-    flows: createHttp(config.upstreams.flows, options),
-    models: createHttp(config.upstreams.models, options),
-    tasks: createHttp(config.upstreams.tasks, options),
+    workflows: createHttp(config.upstreams.workflows, { deadlineMs: config.upstreams.workflows.deadlineMs, ...options }),
+    flows: createHttp(config.upstreams.flows, { deadlineMs: config.upstreams.flows.deadlineMs, ...options }),
+    models: createHttp(config.upstreams.models, { deadlineMs: config.upstreams.models.deadlineMs, ...options }),
+    tasks: createHttp(config.upstreams.tasks, { deadlineMs: config.upstreams.tasks.deadlineMs, ...options }),
   };
   const direct = {
     workflows: createWorkflowsApi(http.workflows),

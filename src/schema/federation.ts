@@ -1,0 +1,76 @@
+/**
+ * Composition: the execution types as Apollo Federation v2 entities, and the subgraph schema
+ * served at `/graphql/subgraph` (`_service`, `_entities`, and `_sdl` for schema stitching).
+ * Every entity lookup goes through the request's loaders, so a router's `_entities` call with
+ * many workflow executions of one workflow is one bulk-endpoint call.
+ */
+import { GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
+import type { Context } from '../context.ts';
+import { badUserInput } from '../errors.ts';
+import { builder, decodeGlobalId } from './builder.ts';
+import { loadBulk } from './bulk.ts';
+import { loadNode } from './node.ts';
+import type * as model from '../model.ts';
+import { Bulk, ModelExecution, TaskExecution, WorkflowExecution } from './refs.ts';
+import { stitchingSdl } from './stitching.ts';
+
+const byId = builder.selection<{ id: string }>('id');
+
+/** A representation keyed by global id: the id must name this type, so `loadNode` yields a `T`. */
+async function loadByGlobalId<T>(typename: string, id: string, context: Context): Promise<T> {
+  if (decodeGlobalId(id).typename !== typename) throw badUserInput(`Global id of another type than ${typename}`, 'id');
+  return (await loadNode(id, context)) as T;
+}
+
+builder.asEntity(WorkflowExecution, {
+  key: [byId, builder.selection<{ workflowId: string; executionId: string }>('workflowId executionId')],
+  resolveReference: (ref, context) =>
+    'id' in ref
+      ? loadByGlobalId<model.WorkflowExecution>('WorkflowExecution', ref.id, context)
+      : context.loaders.workflowExecution.load({ workflowId: ref.workflowId, executionId: ref.executionId }),
+});
+
+builder.asEntity(ModelExecution, {
+  key: [byId, builder.selection<{ executionId: string }>('executionId')],
+  resolveReference: (ref, context) =>
+    'id' in ref ? loadByGlobalId<model.ModelExecution>('ModelExecution', ref.id, context) : context.loaders.prediction.load(ref.executionId),
+});
+
+builder.asEntity(TaskExecution, {
+  key: [byId, builder.selection<{ executionId: string }>('executionId')],
+  resolveReference: (ref, context) =>
+    'id' in ref ? loadByGlobalId<model.TaskExecution>('TaskExecution', ref.id, context) : context.loaders.taskExecution.load(ref.executionId),
+});
+
+builder.asEntity(Bulk, {
+  key: [byId, builder.selection<{ workflowId: string; bulkId: string }>('workflowId bulkId')],
+  resolveReference: (ref, context) =>
+    'id' in ref ? loadByGlobalId<model.Bulk>('Bulk', ref.id, context) : loadBulk({ workflowId: ref.workflowId, bulkId: ref.bulkId }, context),
+});
+
+/**
+ * The federation v2 subgraph schema with `_sdl` added: the public schema annotated for
+ * @graphql-tools/stitching-directives. Build after every type file is imported.
+ */
+export function createSubgraphSchema(publicSchema: GraphQLSchema): GraphQLSchema {
+  const subgraph = builder.toSubGraphSchema({
+    sortSchema: true,
+    linkUrl: 'https://specs.apollo.dev/federation/v2.6',
+  });
+  const sdl = stitchingSdl(publicSchema);
+  const { query, types, ...config } = subgraph.toConfig();
+  if (!query) throw new Error('unreachable: subgraph without a query type');
+  const queryConfig = query.toConfig();
+  const withSdl = new GraphQLObjectType({
+    ...queryConfig,
+    fields: {
+      ...queryConfig.fields,
+      _sdl: {
+        type: new GraphQLNonNull(GraphQLString),
+        description: 'The schema with @graphql-tools/stitching-directives (`@key`, `@merge`, `@canonical`).',
+        resolve: () => sdl,
+      },
+    },
+  });
+  return new GraphQLSchema({ ...config, query: withSdl, types: types.filter((type) => type !== query) });
+}
