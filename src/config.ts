@@ -74,6 +74,50 @@ export interface ArmorConfig {
   readonly blockFieldSuggestions: boolean;
 }
 
+/** Request traces and metrics (README "Observability"). */
+export interface ObservabilityConfig {
+  /** Answer a request with `X-Gateway-Trace: 1` with `extensions.trace` (`GATEWAY_TRACE`). @default false in production, else true */
+  readonly trace: boolean;
+  /** Prometheus metrics on `GET /metrics` (`METRICS=on|off`). @default true */
+  readonly metrics: boolean;
+  /** Bearer token `GET /metrics` requires (`METRICS_TOKEN`). @default null: no token */
+  readonly metricsToken: string | null;
+}
+
+/** Live executions: subscriptions, webhooks, replicas (README "Live updates"). */
+export interface LiveConfig {
+  /** `REDIS_URL`: replicas share subscription events, webhook dedup and polling leases through Redis. @default null: in memory, one instance */
+  readonly redisUrl: string | null;
+  /** `WEBHOOK_SECRET`: webhook calls must carry it (`X-Webhook-Secret` header or `?secret=`). @default null: unauthenticated, as the workflows host documents */
+  readonly webhookSecret: string | null;
+  /** `PUBLIC_URL`: this gateway's public base; triggers pass `PUBLIC_URL/webhooks/workflows` as `webhook_url`. @default null: no webhook, polling only */
+  readonly publicUrl: string | null;
+  /** `LIVE_POLL_MIN_MS`: first poll interval of a watched execution, and again after each change. @default 2000 */
+  readonly pollMinMs: number;
+  /** `LIVE_POLL_MAX_MS`: the cap the interval grows to (×1.5 per unchanged poll, ×2 per failure). @default 15000 */
+  readonly pollMaxMs: number;
+  /** `LIVE_LEASE_MS`: how long a replica's right to poll an execution lasts unrenewed (above the cap). @default 30000 */
+  readonly leaseMs: number;
+  /** `WEBHOOK_MAX_BYTES`: largest webhook body (413 above it). @default 262144 */
+  readonly webhookMaxBytes: number;
+}
+
+function liveConfig(env: Env): LiveConfig {
+  const redisUrl = nonEmpty(env['REDIS_URL']);
+  if (redisUrl !== null && !/^rediss?:$/.test(new URL(redisUrl).protocol)) throw new Error('REDIS_URL must be a redis:// or rediss:// URL');
+  const pollMinMs = integer(env, 'LIVE_POLL_MIN_MS', 2000, 1);
+  const pollMaxMs = integer(env, 'LIVE_POLL_MAX_MS', Math.max(15_000, pollMinMs), pollMinMs);
+  return {
+    redisUrl,
+    webhookSecret: nonEmpty(env['WEBHOOK_SECRET']),
+    publicUrl: baseUrl(env, 'PUBLIC_URL', null),
+    pollMinMs,
+    pollMaxMs,
+    leaseMs: integer(env, 'LIVE_LEASE_MS', Math.max(30_000, 2 * pollMaxMs), pollMaxMs + 1),
+    webhookMaxBytes: integer(env, 'WEBHOOK_MAX_BYTES', 256 * 1024, 1),
+  };
+}
+
 export interface Config {
   readonly port: number;
   /** `simulated` starts the embedded simulator and points every upstream at it. */
@@ -85,15 +129,23 @@ export interface Config {
   readonly bulkMaxBatchSize: number;
   /** @default 'info' */
   readonly logLevel: string;
+  readonly observability: ObservabilityConfig;
   /** Latency the embedded simulator adds to each answer, ms. @default 0 */
   readonly simulatorLatencyMs: number;
   readonly armor: ArmorConfig;
   /** Schema introspection (`GRAPHQL_INTROSPECTION`). @default false in production, else true */
   readonly introspection: boolean;
+  /**
+   * Serve the composition schema at `/graphql/subgraph` (`GRAPHQL_SUBGRAPH`): federation's
+   * `_service`/`_entities` and stitching's `_sdl`. Its SDL is the schema, as introspection is.
+   * @default the value of `introspection`
+   */
+  readonly subgraph: boolean;
   /** Largest request body accepted, bytes (`MAX_REQUEST_BYTES`). @default 1048576 */
   readonly maxRequestBytes: number;
   /** Operations in one batched request (`GRAPHQL_MAX_BATCH`); 0 turns batching off. @default 10 */
   readonly maxBatch: number;
+  readonly live: LiveConfig;
   /**
    * Terminal executions (a finished execution never changes) served from memory for this long
    * (`UPSTREAM_CACHE_TTL_MS`); 0 turns the cache off. @default 0
@@ -135,9 +187,9 @@ function percent(env: Env, name: string, fallback: number): number {
 function boolean(env: Env, name: string, fallback: boolean): boolean {
   const raw = nonEmpty(env[name])?.toLowerCase();
   if (raw === undefined || raw === null) return fallback;
-  if (raw === 'true' || raw === '1') return true;
-  if (raw === 'false' || raw === '0') return false;
-  throw new Error(`${name} must be true or false, got ${JSON.stringify(raw)}`);
+  if (raw === 'true' || raw === '1' || raw === 'on') return true;
+  if (raw === 'false' || raw === '0' || raw === 'off') return false;
+  throw new Error(`${name} must be true or false (or on/off), got ${JSON.stringify(raw)}`);
 }
 
 function baseUrl(env: Env, name: string, fallback: string | null): string | null {
@@ -179,6 +231,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
       bodyTimeoutMs: integer(env, `${prefix}_BODY_TIMEOUT_MS`, timeouts.bodyTimeoutMs, 1),
       deadlineMs: integer(env, `${prefix}_DEADLINE_MS`, timeouts.deadlineMs, 1),
     };
+  };
   const production = env['NODE_ENV'] === 'production';
   const introspection = boolean(env, 'GRAPHQL_INTROSPECTION', !production);
   const config: Config = {
@@ -198,6 +251,11 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     },
     bulkMaxBatchSize: integer(env, 'BULK_MAX_BATCH_SIZE', 100, 1),
     logLevel: nonEmpty(env['LOG_LEVEL']) ?? 'info',
+    observability: {
+      trace: boolean(env, 'GATEWAY_TRACE', !production),
+      metrics: boolean(env, 'METRICS', true),
+      metricsToken: nonEmpty(env['METRICS_TOKEN']),
+    },
     simulatorLatencyMs: integer(env, 'SIMULATOR_LATENCY_MS', 0),
     armor: {
       maxDepth: integer(env, 'GRAPHQL_MAX_DEPTH', 12, 1),
@@ -208,8 +266,10 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
       blockFieldSuggestions: boolean(env, 'GRAPHQL_BLOCK_FIELD_SUGGESTIONS', !introspection),
     },
     introspection,
+    subgraph: boolean(env, 'GRAPHQL_SUBGRAPH', introspection),
     maxRequestBytes: integer(env, 'MAX_REQUEST_BYTES', 1024 * 1024, 1),
     maxBatch: integer(env, 'GRAPHQL_MAX_BATCH', 10, 0),
+    live: liveConfig(env),
     terminalCacheTtlMs: integer(env, 'UPSTREAM_CACHE_TTL_MS', 0, 0),
     terminalCacheMaxEntries: integer(env, 'UPSTREAM_CACHE_MAX_ENTRIES', 10_000, 1),
   };
