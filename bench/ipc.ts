@@ -26,7 +26,7 @@ export type Handlers = Readonly<Record<string, (arg: unknown) => unknown>>;
 export function serve<T>(ready: T, handlers: Handlers, close: () => Promise<void>): void {
   const send = process.send?.bind(process);
   if (!send) throw new Error('run me through bench/run.ts (no IPC channel)');
-  const always: Handlers = { ...handlers, cpu: () => process.cpuUsage() };
+  const always: Handlers = { ...handlers, cpu: () => process.cpuUsage(), rss: () => process.memoryUsage().rss };
   process.on('message', (message: Call) => {
     Promise.resolve()
       .then(() => {

@@ -148,6 +148,10 @@ try {
     ownTime.set(workload.name, percentile(await timed(budget.probes, () => postBody(workload.body)), 50));
   }
   await simulator.call('latency', latencyMs);
+  const runStarted = performance.now();
+  // The first sample follows the first workload's c=50 run: V8 grows its heap to the load first.
+  const rss: { at: number; bytes: number }[] = [];
+  const sampleRss = async () => rss.push({ at: (performance.now() - runStarted) / 1000, bytes: await gateway.call<number>('rss') });
   // One direct upstream GET: latency plus loopback plus the simulator's own work, the floor of one round trip.
   const directCallP50 = percentile(await timed(budget.baselineRuns, baseline.fetchers.W1), 50);
 
@@ -158,6 +162,7 @@ try {
     const single = await load(workload, 1, budget.c1);
     const loaded = await load(workload, connections, budget.c50);
     await quiesce();
+    await sampleRss();
     const fetchNaively = baseline.fetchers[workload.name];
     const baselineCalls = await upstreamCalls(fetchNaively);
     const baselineP50 = percentile(await timed(budget.baselineRuns, fetchNaively), 50);
@@ -223,7 +228,23 @@ try {
       '  CPU: % of one core over the c=50 run, per process. naive: REST, one call per item, 6 connections per origin. ! = off target.',
     ].join('\n'),
   );
+  await sampleRss();
+  const mib = (bytes: number) => round(bytes / 2 ** 20);
+  const [first, last] = [rss[0]!, rss.at(-1)!];
+  const rssReport = {
+    fromSeconds: round(first.at),
+    seconds: round(last.at),
+    warmMiB: mib(first.bytes),
+    endMiB: mib(last.bytes),
+    maxMiB: mib(Math.max(...rss.map((sample) => sample.bytes))),
+    changePercent: round(((last.bytes - first.bytes) / first.bytes) * 100),
+  };
+  console.log(
+    `gateway RSS from ${round(first.at)} s to ${rssReport.seconds} s of load: ${rssReport.warmMiB} MiB after the first workload, ${rssReport.endMiB} MiB at the end ` +
+      `(${rssReport.changePercent >= 0 ? '+' : ''}${rssReport.changePercent}%), max ${rssReport.maxMiB} MiB`,
+  );
   const report = {
+    gatewayRss: rssReport,
     timestamp: new Date().toISOString(),
     machine,
     latencyMs,
