@@ -6,6 +6,7 @@ import DataLoader from 'dataloader';
 import type { Config } from './config.ts';
 import { notFound } from './errors.ts';
 import type * as model from './model.ts';
+import { noopObserver, type RequestObserver } from './observability/index.ts';
 import type { Credentials, ModelListQuery, Upstreams, WorkflowListQuery } from './upstreams/types.ts';
 
 export interface WorkflowExecutionKey {
@@ -29,6 +30,8 @@ export interface Context {
   readonly config: Config;
   readonly credentials: Credentials;
   readonly loaders: Loaders;
+  /** Request id, loader batch sizes, active subscriptions (observability/index.ts). */
+  readonly observer: RequestObserver;
 }
 
 export interface RequestCredentials {
@@ -64,14 +67,29 @@ async function settle<T>(promise: Promise<T>): Promise<T | Error> {
   }
 }
 
-export function createLoaders(upstreams: Upstreams, config: Config, credentials: Credentials): Loaders {
+/** The batch function, reporting each batch's size (`gateway_loader_batch_size{loader}`). */
+function measured<K, V>(observer: RequestObserver, loader: string, batch: DataLoader.BatchLoadFn<K, V>): DataLoader.BatchLoadFn<K, V> {
+  return (keys) => {
+    observer.loaderBatch(loader, keys.length);
+    return batch(keys);
+  };
+}
+
+export function createLoaders(
+  upstreams: Upstreams,
+  config: Config,
+  credentials: Credentials,
+  observer: RequestObserver = noopObserver,
+): Loaders {
   const workflowExecutionDetail = new DataLoader<string, model.WorkflowExecution>(
     // No batch endpoint keyed by execution alone: the loader dedupes, the pool bounds fan-out.
-    (ids) => Promise.all(ids.map((id) => settle(upstreams.workflows.getExecution(credentials, id)))),
+    measured(observer, 'workflowExecutionDetail', (ids) =>
+      Promise.all(ids.map((id) => settle(upstreams.workflows.getExecution(credentials, id)))),
+    ),
   );
 
   const workflowExecution = new DataLoader<WorkflowExecutionKey, model.WorkflowExecution, string>(
-    async (keys) => {
+    measured(observer, 'workflowExecution', async (keys) => {
       const results = new Map<string, model.WorkflowExecution | Error>();
       const byWorkflow = new Map<string, string[]>();
       const orphans: string[] = [];
@@ -96,27 +114,31 @@ export function createLoaders(upstreams: Upstreams, config: Config, credentials:
       await Promise.all(calls);
       (await orphanResults).forEach((result, i) => results.set(orphans[i]!, result));
       return keys.map((key) => results.get(key.executionId) ?? new Error('unreachable: key without result'));
-    },
+    }),
     // An execution id belongs to exactly one workflow: cache by execution id alone.
     { cacheKeyFn: (key) => key.executionId, maxBatchSize: Infinity },
   );
 
   const workflowExecutionPage = new DataLoader<WorkflowListQuery, model.Page<model.WorkflowExecution>, string>(
-    (queries) => Promise.all(queries.map((query) => settle(upstreams.workflows.listExecutions(credentials, query)))),
+    measured(observer, 'workflowExecutionPage', (queries) =>
+      Promise.all(queries.map((query) => settle(upstreams.workflows.listExecutions(credentials, query)))),
+    ),
     { cacheKeyFn: (query) => JSON.stringify([query.workflowId, query.bulkId ?? null, query.offset, query.limit]) },
   );
 
   const modelExecutionPage = new DataLoader<ModelListQuery, model.Page<model.ModelExecution>, string>(
-    (queries) => Promise.all(queries.map((query) => settle(upstreams.models.listExecutions(credentials, query)))),
+    measured(observer, 'modelExecutionPage', (queries) =>
+      Promise.all(queries.map((query) => settle(upstreams.models.listExecutions(credentials, query)))),
+    ),
     { cacheKeyFn: (query) => JSON.stringify(query) },
   );
 
-  const prediction = new DataLoader<string, model.ModelExecution>((ids) =>
-    Promise.all(ids.map((id) => settle(upstreams.models.getPrediction(credentials, id)))),
+  const prediction = new DataLoader<string, model.ModelExecution>(
+    measured(observer, 'prediction', (ids) => Promise.all(ids.map((id) => settle(upstreams.models.getPrediction(credentials, id))))),
   );
 
-  const taskExecution = new DataLoader<string, model.TaskExecution>((ids) =>
-    Promise.all(ids.map((id) => settle(upstreams.tasks.getExecution(credentials, id)))),
+  const taskExecution = new DataLoader<string, model.TaskExecution>(
+    measured(observer, 'taskExecution', (ids) => Promise.all(ids.map((id) => settle(upstreams.tasks.getExecution(credentials, id))))),
   );
 
   return {
@@ -129,7 +151,12 @@ export function createLoaders(upstreams: Upstreams, config: Config, credentials:
   };
 }
 
-export function createContext(upstreams: Upstreams, config: Config, request: RequestCredentials): Context {
+export function createContext(
+  upstreams: Upstreams,
+  config: Config,
+  request: RequestCredentials,
+  observer: RequestObserver = noopObserver,
+): Context {
   const credentials = resolveCredentials(config, request);
-  return { config, credentials, loaders: createLoaders(upstreams, config, credentials) };
+  return { config, credentials, observer, loaders: createLoaders(upstreams, config, credentials, observer) };
 }

@@ -12,6 +12,7 @@ import { renderLocalGraphiQL, useGraphiQLAssets } from './plugins/graphiql-asset
 import { useRequestSizeLimit } from './plugins/request-size.ts';
 import { useArmor } from './plugins/armor.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
+import { createObservability, type Observability } from './observability/index.ts';
 import { schema, subgraphSchema } from './schema/index.ts';
 import { createUpstreams } from './upstreams/index.ts';
 import type { Upstreams } from './upstreams/types.ts';
@@ -30,13 +31,16 @@ export interface GatewayOptions {
 export interface Gateway {
   readonly yoga: YogaServerInstance<Record<string, never>, Context>;
   readonly upstreams: Upstreams;
+  /** Metrics registry and hooks (`GET /metrics`). */
+  readonly observability: Observability;
   /** Closes upstream pools. */
   close(): Promise<void>;
 }
 
 export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
   const logger = options.logger;
-  const upstreams = options.upstreams ?? createUpstreams(config, logger ? { logger } : {});
+  const observability = createObservability(config.observability, { logger, health: () => upstreams.health() });
+  const upstreams = options.upstreams ?? createUpstreams(config, { ...(logger ? { logger } : {}), observer: observability.upstream });
   const yoga = createYoga<Record<string, never>, Context>({
     // `/graphql/subgraph` serves the composition schema (federation and stitching) through the same plugins.
     schema: config.subgraph
@@ -55,7 +59,15 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
           // yoga's GraphiQL puts `query` (else its welcome text) in the first tab, whatever the
           // tabs say: give it the first example. `query` is read by the page but not typed by yoga.
           const first = { query: tabs[0]!.query, variables: tabs[0]!.variables ?? undefined };
-          return { title: 'Execution Gateway', defaultTabs: tabs, defaultQuery: first.query, ...first };
+          // Every tab asks for the upstream trace, so `extensions.trace` shows what a query cost.
+          const headers = config.observability.trace ? JSON.stringify({ 'X-Gateway-Trace': '1' }, null, 2) : undefined;
+          return {
+            title: 'Execution Gateway',
+            defaultTabs: headers ? tabs.map((tab) => ({ ...tab, headers })) : tabs,
+            defaultQuery: first.query,
+            ...first,
+            ...(headers ? { headers, defaultHeaders: headers } : {}),
+          };
         })(),
     logging: logger
       ? {
@@ -67,12 +79,19 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       : false,
     maskedErrors: true,
     context: ({ request }) =>
-      createContext(upstreams, config, {
-        apiKey: request.headers.get('x-api-key'),
-        authorization: request.headers.get('authorization'),
-        projectId: request.headers.get('x-project-id'),
-      }),
+      createContext(
+        upstreams,
+        config,
+        {
+          apiKey: request.headers.get('x-api-key'),
+          authorization: request.headers.get('authorization'),
+          projectId: request.headers.get('x-project-id'),
+        },
+        observability.observer(),
+      ),
     plugins: [
+      // First: request ids on every response, metrics before any other route.
+      observability.plugin,
       useRequestSizeLimit(config.maxRequestBytes),
       // Browsers' simple requests (no preflight) must carry a custom header or a JSON content type.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-api-key', 'authorization'] }),
@@ -97,6 +116,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   return {
     yoga,
     upstreams,
+    observability,
     close: () => upstreams.close(),
   };
 }

@@ -13,11 +13,13 @@ import { type Simulator, startSimulator } from './simulator/index.ts';
 const drainTimeoutMs = Number(process.env['SHUTDOWN_TIMEOUT_MS'] ?? 10_000);
 
 async function main(): Promise<void> {
-  const logger = pino({
-    level: process.env['LOG_LEVEL'] ?? 'info',
-    redact: ['req.headers.authorization', 'req.headers["x-api-key"]', '*.api_key', '*.apiKey'],
-  });
   let config: Config = loadConfig();
+  // One JSON line per request (observability/plugin.ts); credentials are never put in a log
+  // line, and the redaction is a second guard.
+  const logger = pino({
+    level: config.logLevel,
+    redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-project-id"]', '*.api_key', '*.apiKey'],
+  });
   let simulator: Simulator | null = null;
   if (config.mode === 'simulated') {
     simulator = await startSimulator({ latencyMs: config.simulatorLatencyMs });

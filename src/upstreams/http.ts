@@ -9,7 +9,7 @@ import type { GraphQLError } from 'graphql';
 import { Pool, interceptors } from 'undici';
 import type { Dispatcher, RetryHandler } from 'undici';
 import type { UpstreamConfig } from '../config.ts';
-import { badUserInput, isContractError, notConfigured, notFound, upstreamError } from '../errors.ts';
+import { badUserInput, errorCodeOf, isContractError, notConfigured, notFound, upstreamError } from '../errors.ts';
 import type { UpstreamName } from '../model.ts';
 import type { BreakerState } from './breaker.ts';
 import { createBreaker } from './breaker.ts';
@@ -21,9 +21,50 @@ export interface UpstreamLogger {
   warn(obj: Record<string, unknown>, msg: string): void;
 }
 
+/**
+ * What one caller's upstream call did, for metrics and the per-request trace. Holds no header,
+ * body or credential: only what the caller asked for and how it went.
+ */
+export interface UpstreamCall {
+  readonly upstream: UpstreamName;
+  readonly method: HttpRequest['method'];
+  /** `host[:port]` of the base URL (never its userinfo). */
+  readonly host: string;
+  /** The path as sent, base path included, without the query string. */
+  readonly path: string;
+  /** The query string as sent (`?a=1&b=2`, or ''): built by the clients from GraphQL arguments, never credentials. */
+  readonly search: string;
+  /** The last HTTP status received; null when none came (timeout, unreachable, circuit open). */
+  readonly status: number | null;
+  /** The contract error code of a failed call (errors.ts); null when it answered 2xx and parsed. */
+  readonly code: string | null;
+  /** HTTP attempts: 1 without retries, 0 when nothing was sent (circuit open). */
+  readonly attempts: number;
+  /** `performance.now()` when this caller asked. */
+  readonly startedAt: number;
+  /** This caller's wait, ms. */
+  readonly durationMs: number;
+  /** Ids carried by a bulk call (`HttpRequest.batchSize`); null otherwise. */
+  readonly batchSize: number | null;
+  /** The caller joined an identical call another caller already had in flight (coalescing). */
+  readonly shared: boolean;
+}
+
+/** Hooks for metrics, logs and traces; every method must be cheap (it runs on every call). */
+export interface UpstreamObserver {
+  /** The id of the request this call serves, sent as `X-Request-ID`; read in the caller's async context. */
+  requestId(): string | null;
+  /** Once per caller when its call settles: a shared call is reported to each caller, `shared` set for the joiners. */
+  settled(call: UpstreamCall): void;
+  /** Each retry of an idempotent call, as it is scheduled. */
+  retried(upstream: UpstreamName): void;
+}
+
 export interface HttpOptions {
   /** Receives failed answers (redacted, truncated bodies). @default undefined: nothing is logged */
   readonly logger?: UpstreamLogger | undefined;
+  /** Metrics and trace hooks. @default undefined: nothing is observed */
+  readonly observer?: UpstreamObserver | undefined;
   /** Budget for one call, retries, backoff and body included. @default 10000 */
   readonly deadlineMs?: number;
   /** Retries of an idempotent call after the first attempt. @default 2 */
@@ -56,6 +97,8 @@ export interface HttpRequest {
   readonly idempotent?: boolean;
   /** Names the missing thing in a NOT_FOUND message. @default 'Resource' */
   readonly resource?: string;
+  /** Ids one bulk call carries, reported to the observer (trace, metrics). @default undefined: not a batch */
+  readonly batchSize?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -257,13 +300,35 @@ interface PreparedCall {
   readonly idempotent: boolean;
   readonly secrets: readonly string[];
   readonly resource: string | undefined;
-  readonly logFields: Record<string, unknown>;
+  /** Path without the query string, and the query string: for logs and the observer. */
+  readonly path: string;
+  readonly search: string;
 }
 
 /** A 2xx answer, shared as text so every caller parses its own copy. */
 interface Answer {
   readonly status: number;
   readonly text: string;
+}
+
+/** How one upstream call is going; the retry policy finds it through the call's abort signal. */
+interface CallState {
+  /** When the call must give up (epoch ms). */
+  until: number;
+  attempts: number;
+  /** The last HTTP status received. */
+  status: number | null;
+}
+
+/**
+ * A settled call, never a rejection: coalesced callers all get the answer or the error, and
+ * the status and attempts behind it, for their own trace entry.
+ */
+interface Outcome {
+  readonly answer: Answer | null;
+  readonly error: unknown;
+  readonly status: number | null;
+  readonly attempts: number;
 }
 
 export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): Http {
@@ -279,6 +344,7 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
   }
   const {
     logger,
+    observer,
     deadlineMs = 10_000,
     maxRetries = 2,
     retryMinDelayMs = 100,
@@ -296,9 +362,10 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
     maxResponseSize: maxBodyBytes,
   });
 
-  // When each call must give up, keyed by its abort signal (undici hands the signal back to the
-  // retry policy inside the dispatch options).
-  const deadlines = new WeakMap<object, number>();
+  const host = base.host;
+  // Each call's deadline and attempts, keyed by its abort signal (undici hands the signal back to
+  // the retry policy inside the dispatch options).
+  const calls = new WeakMap<object, CallState>();
   const retry: RetryHandler.RetryCallback = (error, { state, opts }, done) => {
     const { statusCode, code, headers } = error as Error & {
       statusCode?: number;
@@ -317,8 +384,10 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
     const delay = retryAfterMs ?? backoff / 2 + (Math.random() * backoff) / 2;
     // A wait that outlives the call's deadline would only turn the real answer into a timeout.
     const { signal } = opts as { signal?: object | null };
-    const until = signal ? deadlines.get(signal) : undefined;
-    if (until !== undefined && Date.now() + delay >= until) return done(error);
+    const call = signal ? calls.get(signal) : undefined;
+    if (call !== undefined && Date.now() + delay >= call.until) return done(error);
+    if (call !== undefined) call.attempts++;
+    observer?.retried(upstream);
     // Returning the timer lets undici cancel the wait when the deadline aborts the call.
     return setTimeout(() => done(null), delay);
   };
@@ -329,7 +398,7 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
 
   const breaker = createBreaker(upstream, config.breaker);
   const coalesce = config.coalesce;
-  const coalescer = createCoalescer<Answer>();
+  const coalescer = createCoalescer<Outcome>();
 
   const log = (fields: Record<string, unknown>, message: string) => {
     try {
@@ -354,34 +423,42 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
       headers['content-type'] = 'application/json';
     }
     const path = `${basePath}${request.path}`;
+    const search = buildQuery(request.query);
     return {
       method: request.method,
-      target: `${path}${buildQuery(request.query)}`,
+      target: `${path}${search}`,
       headers,
       body,
       idempotent: request.idempotent ?? request.method === 'GET',
       secrets,
       resource: request.resource,
-      logFields: { method: request.method, path },
+      path,
+      search,
     };
   }
 
   /** One upstream call (retries included): the text of a 2xx answer, or a contract error. */
-  async function send(call: PreparedCall, callerSignal: AbortSignal | undefined): Promise<Answer> {
+  async function send(call: PreparedCall, state: CallState, requestId: string | null, callerSignal: AbortSignal | undefined): Promise<Answer> {
     const deadline = AbortSignal.timeout(deadlineMs);
     const signal = callerSignal ? AbortSignal.any([deadline, callerSignal]) : deadline;
-    deadlines.set(signal, Date.now() + deadlineMs);
-    const { secrets, logFields } = call;
+    state.until = Date.now() + deadlineMs;
+    state.attempts = 1;
+    calls.set(signal, state);
+    const { secrets } = call;
+    const logFields = { method: call.method, path: call.path, ...(requestId ? { reqId: requestId } : {}) };
     try {
       const response = await (call.idempotent ? retrying : pool).request({
         method: call.method,
         path: call.target,
-        headers: call.headers,
+        // The request id is added here, after the coalescing key was taken, so concurrent requests
+        // still share one call (it then carries the first caller's id).
+        headers: requestId ? { ...call.headers, 'x-request-id': requestId } : call.headers,
         body: call.body ?? null,
         signal,
         idempotent: call.idempotent,
       });
       const { statusCode } = response;
+      state.status = statusCode;
       if (statusCode >= 200 && statusCode < 300) {
         const { text, truncated } = await readCapped(response.body, maxBodyBytes);
         if (truncated) {
@@ -402,28 +479,81 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
       // The caller gave up: nothing to report to anyone.
       if (callerSignal?.aborted && !deadline.aborted) throw error;
       const mapped = errorForTransport(upstream, error, deadline.aborted);
-      const code = (error as { code?: unknown } | null)?.code;
+      const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
+      if (typeof statusCode === 'number') state.status = statusCode;
       log({ ...logFields, code: typeof code === 'string' ? code : undefined }, 'upstream call failed');
       throw mapped;
     }
   }
 
+  /** One call under the breaker, settled: an open circuit is an outcome with no attempt. */
+  async function attempt(call: PreparedCall, requestId: string | null, callerSignal: AbortSignal | undefined): Promise<Outcome> {
+    const state: CallState = { until: 0, attempts: 0, status: null };
+    try {
+      const answer = await breaker.fire(() => send(call, state, requestId, callerSignal));
+      return { answer, error: null, status: state.status, attempts: state.attempts };
+    } catch (error) {
+      return { answer: null, error, status: state.status, attempts: state.attempts };
+    }
+  }
+
   async function json(request: HttpRequest): Promise<unknown> {
     const call = prepare(request);
-    const guarded = () => breaker.fire(() => send(call, request.signal));
+    const startedAt = observer ? performance.now() : 0;
+    const requestId = observer ? observer.requestId() : null;
+    let shared = false;
+    let outcome: Outcome;
     // Only reads are shared, and only without a caller signal: one caller giving up must not
     // abort the call the others wait on.
-    const { status, text } =
-      coalesce && call.idempotent && !request.signal
-        ? await coalescer.run(coalesceKey(call.method, call.target, call.headers, call.body), guarded)
-        : await guarded();
-    // Every caller parses its own copy, so no one can change what another caller sees.
-    try {
-      return JSON.parse(text) as unknown;
-    } catch {
-      log({ ...call.logFields, status, body: redactBody(text, call.secrets) }, 'upstream answered non-JSON');
-      throw upstreamError('UPSTREAM_ERROR', upstream, `The ${upstream} upstream answered an unreadable body`, { status });
+    if (coalesce && call.idempotent && !request.signal) {
+      shared = true; // unless the coalescer starts a new call, below
+      outcome = await coalescer.run(coalesceKey(call.method, call.target, call.headers, call.body), () => {
+        shared = false;
+        return attempt(call, requestId, undefined);
+      });
+    } else {
+      outcome = await attempt(call, requestId, request.signal);
     }
+    let value: unknown;
+    let failure: unknown = null;
+    if (outcome.answer === null) {
+      failure = outcome.error;
+    } else {
+      // Every caller parses its own copy, so no one can change what another caller sees.
+      try {
+        value = JSON.parse(outcome.answer.text) as unknown;
+      } catch {
+        failure = unreadable(call, outcome.answer, requestId);
+      }
+    }
+    if (observer) {
+      try {
+        observer.settled({
+          upstream,
+          method: call.method,
+          host,
+          path: call.path,
+          search: call.search,
+          status: outcome.status,
+          code: failure === null ? null : (errorCodeOf(failure) ?? null),
+          attempts: outcome.attempts,
+          startedAt,
+          durationMs: performance.now() - startedAt,
+          batchSize: request.batchSize ?? null,
+          shared,
+        });
+      } catch {
+        // A broken observer must not turn an answer into a failure.
+      }
+    }
+    if (failure !== null) throw failure;
+    return value;
+  }
+
+  /** A 2xx body that is not JSON: logged (redacted), and the contract error for it. */
+  function unreadable(call: PreparedCall, { status, text }: Answer, requestId: string | null): GraphQLError {
+    log({ method: call.method, path: call.path, ...(requestId ? { reqId: requestId } : {}), status, body: redactBody(text, call.secrets) }, 'upstream answered non-JSON');
+    return upstreamError('UPSTREAM_ERROR', upstream, `The ${upstream} upstream answered an unreadable body`, { status });
   }
 
   return {

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { GraphQLClient } from 'graphql-request';
+import type { Logger } from 'pino';
 import { loadConfig, withUpstreams, type Config } from '../../src/config.ts';
 import { createGateway, type Gateway } from '../../src/gateway.ts';
 import { examplesFrom } from '../../src/graphiql.ts';
@@ -39,6 +40,8 @@ export interface HarnessOptions {
   readonly withoutTasks?: boolean;
   /** Give the gateway no server-side credentials. */
   readonly withoutServerCredentials?: boolean;
+  /** The gateway's logger (none: nothing is logged). */
+  readonly logger?: Logger;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
@@ -50,7 +53,10 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     urls,
     options.withoutServerCredentials ? { apiKey: null, tasksToken: null, tasksProjectId: null } : simulator.credentials,
   );
-  const gateway = createGateway(config, { examples: examplesFrom(simulator.data) });
+  const gateway = createGateway(config, {
+    examples: examplesFrom(simulator.data),
+    ...(options.logger ? { logger: options.logger } : {}),
+  });
   const server: Server = createServer(gateway.yoga);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

@@ -21,6 +21,7 @@ export function createFlowsApi(http: Http): FlowsApi {
         headers: { 'X-API-KEY': credentials.apiKey },
         idempotent: true,
         resource: 'Workflow',
+        batchSize: ids.length,
       });
       return normaliseBulkExecutions(parseBulkResponse(json).executions, workflowId, ids);
     },

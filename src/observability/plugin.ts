@@ -1,0 +1,158 @@
+/**
+ * The yoga plugin behind request ids, the per-request log line, `extensions.trace`, GraphQL
+ * metrics and `GET /metrics`.
+ */
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { getOperationAST, type DocumentNode } from 'graphql';
+import type { Plugin } from 'graphql-yoga';
+import type { Logger } from 'pino';
+import type { GatewayMetrics, OperationOutcome } from './metrics.ts';
+import { requestIdFrom, requestIdHeader } from './request-id.ts';
+import { currentScope, type OperationScope, type RequestRecord, runInScope } from './scope.ts';
+import { createTrace, traceHeader } from './trace.ts';
+
+export interface ObservabilityPluginOptions {
+  readonly metrics: GatewayMetrics | null;
+  /** Bearer token `GET /metrics` requires; null: open. */
+  readonly metricsToken: string | null;
+  /** Answer `X-Gateway-Trace: 1` with `extensions.trace`. */
+  readonly trace: boolean;
+  readonly logger?: Logger | undefined;
+  /** @default '/graphql' */
+  readonly graphqlEndpoint?: string;
+}
+
+/** Operation names come from callers: logged, never labels, and cut to this length. */
+const maxNameLength = 100;
+const maxNamesLogged = 10;
+
+function digest(text: string): Buffer {
+  return createHash('sha256').update(text).digest();
+}
+
+function typeOf(document: DocumentNode, operationName: string | null | undefined): OperationScope['type'] {
+  return getOperationAST(document, operationName ?? undefined)?.operation ?? 'unknown';
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+export function useObservability(options: ObservabilityPluginOptions): Plugin {
+  const { metrics, logger } = options;
+  const graphqlEndpoint = options.graphqlEndpoint ?? '/graphql';
+  const records = new WeakMap<Request, RequestRecord>();
+  const expectedToken = options.metricsToken === null ? null : digest(`Bearer ${options.metricsToken}`);
+
+  const recordOf = (request: Request): RequestRecord => {
+    let record = records.get(request);
+    if (!record) {
+      record = {
+        id: requestIdFrom(request.headers.get(requestIdHeader)),
+        startedAt: performance.now(),
+        traced: options.trace && request.headers.get(traceHeader) === '1',
+        upstreamCalls: 0,
+        operations: [],
+        errorCodes: new Set(),
+      };
+      records.set(request, record);
+    }
+    return record;
+  };
+
+  const onMetrics = async (request: Request, fetchAPI: typeof globalThis): Promise<Response> => {
+    if (!metrics) return new fetchAPI.Response('Not found', { status: 404 });
+    if (request.method !== 'GET') return new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET' } });
+    if (expectedToken !== null) {
+      // Compared as digests: equal lengths, constant time, nothing learnt from a near miss.
+      if (!timingSafeEqual(digest(request.headers.get('authorization') ?? ''), expectedToken)) {
+        return new fetchAPI.Response('Unauthorized', { status: 401, headers: { 'www-authenticate': 'Bearer' } });
+      }
+    }
+    return new fetchAPI.Response(await metrics.registry.metrics(), {
+      headers: { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' },
+    });
+  };
+
+  return {
+    async onRequest({ request, url, endResponse, fetchAPI }) {
+      recordOf(request);
+      if (url.pathname === '/metrics' && metrics) endResponse(await onMetrics(request, fetchAPI as typeof globalThis));
+    },
+    instrumentation: {
+      // Each GraphQL operation (several in a batched request) runs in its own scope: upstream
+      // calls find their request id and trace through it (scope.ts says why).
+      operation({ request }, wrapped) {
+        const record = recordOf(request);
+        const startedAt = performance.now();
+        return runInScope(
+          { request: record, startedAt, trace: record.traced ? createTrace(record.id, startedAt) : null, type: null, name: null },
+          wrapped,
+        );
+      },
+    },
+    onParams({ params }) {
+      const scope = currentScope();
+      if (scope && typeof params.operationName === 'string') scope.name = params.operationName.slice(0, maxNameLength);
+    },
+    onExecute({ args }) {
+      const scope = currentScope();
+      if (scope) scope.type = typeOf(args.document, args.operationName);
+    },
+    onSubscribe({ args }) {
+      const scope = currentScope();
+      if (scope) scope.type = typeOf(args.document, args.operationName);
+    },
+    onExecutionResult({ result, setResult }) {
+      const scope = currentScope();
+      if (!scope || result === undefined) return;
+      const { request } = scope;
+      const type = scope.type ?? 'unknown';
+      if (request.operations.length < maxNamesLogged) request.operations.push(scope.name ?? type);
+      const seconds = (performance.now() - scope.startedAt) / 1000;
+      if (isAsyncIterable(result)) {
+        metrics?.operation(type, 'stream', seconds);
+        return;
+      }
+      const errors = result.errors ?? [];
+      for (const error of errors) {
+        const code = error.extensions?.['code'];
+        metrics?.error(code);
+        if (typeof code === 'string' && request.errorCodes.size < maxNamesLogged) request.errorCodes.add(code.slice(0, maxNameLength));
+      }
+      // Errors with every root field null answered nothing: that is an error, not a partial answer.
+      const answered = result.data ? Object.values(result.data).some((value) => value !== null) : false;
+      const outcome: OperationOutcome =
+        scope.type === null ? 'rejected' : errors.length === 0 ? 'success' : answered ? 'partial' : 'error';
+      metrics?.operation(type, outcome, seconds);
+      if (scope.trace) setResult({ ...result, extensions: { ...result.extensions, trace: scope.trace.summary() } });
+    },
+    onResponse({ request, response }) {
+      const record = records.get(request);
+      const id = record?.id ?? requestIdFrom(request.headers.get(requestIdHeader));
+      try {
+        response.headers.set(requestIdHeader, id);
+      } catch {
+        // Some responses have immutable headers; the id is still in the log line.
+      }
+      if (!logger || !record) return;
+      const path = new URL(request.url, 'http://localhost').pathname;
+      const line = {
+        reqId: id,
+        method: request.method,
+        path,
+        status: response.status,
+        durationMs: Math.round((performance.now() - record.startedAt) * 10) / 10,
+        ...(record.operations.length ? { operations: record.operations } : {}),
+        ...(record.errorCodes.size ? { errorCodes: [...record.errorCodes] } : {}),
+        upstreamCalls: record.upstreamCalls,
+      };
+      try {
+        if (path === graphqlEndpoint) logger.info(line, 'request');
+        else logger.debug(line, 'request');
+      } catch {
+        // A broken logger must not fail a response.
+      }
+    },
+  };
+}
