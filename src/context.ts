@@ -5,6 +5,7 @@
 import DataLoader from 'dataloader';
 import type { Config } from './config.ts';
 import { notFound } from './errors.ts';
+import type { Live } from './live/index.ts';
 import type * as model from './model.ts';
 import { noopObserver, type RequestObserver } from './observability/index.ts';
 import type { Credentials, ModelListQuery, Upstreams, WorkflowListQuery } from './upstreams/types.ts';
@@ -30,6 +31,8 @@ export interface Context {
   readonly config: Config;
   readonly credentials: Credentials;
   readonly loaders: Loaders;
+  /** Shared watchers and the webhook URL (src/live), added by the gateway's live plugin. */
+  readonly live?: Live;
   /** Request id, loader batch sizes, active subscriptions (observability/index.ts). */
   readonly observer: RequestObserver;
 }

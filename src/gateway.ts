@@ -12,6 +12,7 @@ import { renderLocalGraphiQL, useGraphiQLAssets } from './plugins/graphiql-asset
 import { useRequestSizeLimit } from './plugins/request-size.ts';
 import { useArmor } from './plugins/armor.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
+import { createLive, type Live } from './live/index.ts';
 import { createObservability, type Observability } from './observability/index.ts';
 import { schema, subgraphSchema } from './schema/index.ts';
 import { createUpstreams } from './upstreams/index.ts';
@@ -31,6 +32,8 @@ export interface GatewayOptions {
 export interface Gateway {
   readonly yoga: YogaServerInstance<Record<string, never>, Context>;
   readonly upstreams: Upstreams;
+  /** Shared watchers of subscribed executions and the webhook intake. */
+  readonly live: Live;
   /** Metrics registry and hooks (`GET /metrics`). */
   readonly observability: Observability;
   /** Closes upstream pools. */
@@ -41,6 +44,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const logger = options.logger;
   const observability = createObservability(config.observability, { logger, health: () => upstreams.health() });
   const upstreams = options.upstreams ?? createUpstreams(config, { ...(logger ? { logger } : {}), observer: observability.upstream });
+  const live = createLive(config.live, upstreams, logger);
   const yoga = createYoga<Record<string, never>, Context>({
     // `/graphql/subgraph` serves the composition schema (federation and stitching) through the same plugins.
     schema: config.subgraph
@@ -111,12 +115,18 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
           });
         },
       }),
+      // Webhook routes (`/webhooks/*`) and `context.live` for subscriptions and mutations.
+      ...live.plugins,
     ],
   });
   return {
     yoga,
     upstreams,
     observability,
-    close: () => upstreams.close(),
+    live,
+    close: async () => {
+      await live.close();
+      await upstreams.close();
+    },
   };
 }

@@ -10,10 +10,14 @@ import './model-execution.ts';
 import './task-execution.ts';
 import './bulk.ts';
 import './node.ts';
+import './subscription.ts';
+import './mutation.ts';
 import './user.ts';
 import { createSubgraphSchema } from './federation.ts';
 
 builder.queryType({ description: 'Executions across the workflows, models and tasks hosts.' });
+builder.subscriptionType({ description: 'Live executions over Server-Sent Events: the current state, then each change.' });
+builder.mutationType({ description: 'Trigger workflows and cancel executions. Never retried: they are not idempotent.' });
 
 export const schema = builder.toSchema({ sortSchema: true });
 

@@ -8,7 +8,8 @@ import { badUserInput } from '../errors.ts';
 import { builder, decodeGlobalId } from './builder.ts';
 import { loadBulk } from './bulk.ts';
 
-function pair(id: string): [string, string] {
+/** The `[workflowId, localId]` pair a workflow-scoped global id carries. */
+export function pair(id: string): [string, string] {
   try {
     const value: unknown = JSON.parse(id);
     if (Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string' && part)) {

@@ -40,13 +40,22 @@ export interface HarnessOptions {
   readonly withoutTasks?: boolean;
   /** Give the gateway no server-side credentials. */
   readonly withoutServerCredentials?: boolean;
+  /** Run over this simulator instead of a new one (not closed by `close()`): several gateways, one upstream. */
+  readonly sharedSimulator?: Simulator;
+  /** Set `PUBLIC_URL` to the gateway's own address, so upstream webhooks come back to it. */
+  readonly publicUrl?: boolean;
   /** The gateway's logger (none: nothing is logged). */
   readonly logger?: Logger;
 }
 
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
-  const simulator = await startSimulator({ clock: 'manual', ...options.simulator });
-  const base = loadConfig({ ...options.env }, []);
+  const simulator = options.sharedSimulator ?? (await startSimulator({ clock: 'manual', ...options.simulator }));
+  // Listening first gives the port, which PUBLIC_URL needs before the gateway is built.
+  const server: Server = createServer();
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as AddressInfo;
+  const base = loadConfig({ ...options.env, ...(options.publicUrl ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}) }, []);
   const urls = options.withoutTasks ? { ...simulator.urls, tasks: null } : simulator.urls;
   const config = withUpstreams(
     base,
@@ -57,10 +66,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     examples: examplesFrom(simulator.data),
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  const server: Server = createServer(gateway.yoga);
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
+  server.on('request', gateway.yoga);
   const url = `http://127.0.0.1:${port}/graphql`;
   const clientWith = (headers: Record<string, string>) => new GraphQLClient(url, { headers, errorPolicy: 'all' });
   return {
@@ -82,7 +88,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await gateway.close();
-      await simulator.close();
+      if (!options.sharedSimulator) await simulator.close();
     },
   };
 }

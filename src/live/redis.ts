@@ -1,0 +1,106 @@
+/**
+ * The bus and the coordination over Redis (`REDIS_URL`), for many gateway replicas: topics are
+ * Redis pub/sub channels, webhook dedup is `SET NX PX`, and the right to poll an execution is a
+ * lease (a key holding this replica's id, with an expiry the holder renews on every poll, so a
+ * replica that dies loses it within one lease time).
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { type Bus, type Coordination, type LiveMessage, liveJson } from './bus.ts';
+
+export interface RedisLiveOptions {
+  readonly url: string;
+  /** Prefix of every key and channel. @default 'execution-gateway:' */
+  readonly prefix?: string;
+  readonly onError?: (error: Error) => void;
+}
+
+export interface RedisLive {
+  readonly bus: Bus;
+  readonly coordination: Coordination;
+}
+
+// Takes the lease when free, renews it when already ours.
+const leaseScript = `
+if redis.call('get', KEYS[1]) == ARGV[1] then
+  redis.call('pexpire', KEYS[1], ARGV[2])
+  return 1
+end
+if redis.call('set', KEYS[1], ARGV[1], 'NX', 'PX', ARGV[2]) then return 1 end
+return 0`;
+
+const releaseScript = `
+if redis.call('get', KEYS[1]) == ARGV[1] then return redis.call('del', KEYS[1]) end
+return 0`;
+
+async function quit(client: Redis): Promise<void> {
+  try {
+    await client.quit();
+  } catch {
+    client.disconnect();
+  }
+}
+
+export function createRedisLive(options: RedisLiveOptions): RedisLive {
+  const prefix = options.prefix ?? 'execution-gateway:';
+  const onError = options.onError ?? (() => undefined);
+  // A subscribed connection can do nothing else: one for commands, one for messages.
+  const commands = new Redis(options.url, { maxRetriesPerRequest: 2 });
+  const messages = new Redis(options.url, { maxRetriesPerRequest: 2 });
+  commands.on('error', onError);
+  messages.on('error', onError);
+  const owner = randomUUID();
+  const handlers = new Map<string, Set<(message: LiveMessage) => void>>();
+
+  messages.on('message', (channel: string, text: string) => {
+    const set = handlers.get(channel);
+    if (!set) return;
+    let message: LiveMessage;
+    try {
+      message = liveJson.parse(text) as LiveMessage;
+    } catch (error) {
+      onError(error instanceof Error ? error : new Error(String(error)));
+      return;
+    }
+    for (const handler of [...set]) handler(message);
+  });
+
+  const bus: Bus = {
+    publish: async (topic, message) => {
+      await commands.publish(prefix + topic, liveJson.stringify(message));
+    },
+    subscribe: async (topic, handler) => {
+      const channel = prefix + topic;
+      let set = handlers.get(channel);
+      if (!set) {
+        set = new Set();
+        handlers.set(channel, set);
+        await messages.subscribe(channel);
+      }
+      set.add(handler);
+      const own = set;
+      return async () => {
+        own.delete(handler);
+        if (own.size === 0 && handlers.get(channel) === own) {
+          handlers.delete(channel);
+          await messages.unsubscribe(channel).catch(onError);
+        }
+      };
+    },
+    close: async () => {
+      handlers.clear();
+      await quit(messages);
+    },
+  };
+
+  const coordination: Coordination = {
+    firstSeen: async (key, ttlMs) => (await commands.set(`${prefix}seen:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK',
+    lease: async (name, ttlMs) => (await commands.eval(leaseScript, 1, `${prefix}lease:${name}`, owner, ttlMs)) === 1,
+    release: async (name) => {
+      await commands.eval(releaseScript, 1, `${prefix}lease:${name}`, owner);
+    },
+    close: () => quit(commands),
+  };
+
+  return { bus, coordination };
+}

@@ -1,0 +1,74 @@
+/**
+ * What can be watched, and the one upstream read that gives its current state: a workflow
+ * execution (`GET /executions/{id}`, the same shape as its webhook), a model execution
+ * (`GET /prediction/{id}`), a task (`GET /api/v1/executions/{id}`), and a bulk's progress (the
+ * workflows list filtered by `bulk_id`: one call per 100 members, never one per execution).
+ */
+import { notFound } from '../errors.ts';
+import * as model from '../model.ts';
+import type { Upstreams } from '../upstreams/types.ts';
+import type { Source } from './watch.ts';
+
+export type ExecutionRef =
+  | { readonly source: 'WORKFLOW'; readonly workflowId: string; readonly executionId: string }
+  | { readonly source: 'MODEL' | 'TASK'; readonly executionId: string };
+
+/** Topics are the same on every replica: a webhook names an execution by its id alone. */
+export const topics = {
+  execution: (source: model.ExecutionSource, executionId: string) => `execution:${source.toLowerCase()}:${executionId}`,
+  bulk: (workflowId: string, bulkId: string) => `bulk:${workflowId}:${bulkId.toLowerCase()}`,
+} as const;
+
+/** A bulk trigger takes at most 10 inputs; this bounds paging should a bulk ever be larger. */
+const maxBulkPages = 10;
+const bulkPageSize = 100;
+
+export function executionSource(upstreams: Upstreams, ref: ExecutionRef): Source<model.Execution> {
+  const base = {
+    topic: topics.execution(ref.source, ref.executionId),
+    isTerminal: (execution: model.Execution) => execution.isTerminal,
+  };
+  switch (ref.source) {
+    case 'WORKFLOW':
+      return {
+        ...base,
+        fetch: async (credentials) => {
+          const execution = await upstreams.workflows.getExecution(credentials, ref.executionId);
+          // The global id names the workflow too: an id of another workflow is not this one.
+          if (execution.workflowId !== ref.workflowId) throw notFound('workflows', 'Workflow execution');
+          return execution;
+        },
+      };
+    case 'MODEL':
+      return {
+        ...base,
+        fetch: (credentials) => upstreams.models.getPrediction(credentials, ref.executionId),
+        // A prediction webhook says only status, output and error: the rest stays as last read.
+        merge: (last, fields) => ({ ...last, ...fields }) as model.Execution,
+      };
+    case 'TASK':
+      return { ...base, fetch: (credentials) => upstreams.tasks.getExecution(credentials, ref.executionId) };
+  }
+}
+
+export function bulkSource(upstreams: Upstreams, bulk: model.Bulk): Source<model.BulkProgress> {
+  return {
+    topic: topics.bulk(bulk.workflowId, bulk.bulkId),
+    isTerminal: (progress) => progress.isComplete,
+    fetch: async (credentials) => {
+      const members: model.WorkflowExecution[] = [];
+      for (let page = 0; page < maxBulkPages; page++) {
+        const answer = await upstreams.workflows.listExecutions(credentials, {
+          workflowId: bulk.workflowId,
+          bulkId: bulk.bulkId,
+          offset: members.length,
+          limit: bulkPageSize,
+        });
+        members.push(...answer.items);
+        if (!answer.hasNextPage || answer.items.length === 0) break;
+      }
+      if (members.length === 0) throw notFound('workflows', `Bulk ${bulk.bulkId}`);
+      return model.progressOf(members);
+    },
+  };
+}

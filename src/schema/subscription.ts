@@ -1,0 +1,78 @@
+/**
+ * Subscriptions over Server-Sent Events (yoga's GraphQL over SSE, distinct connections mode):
+ * an execution's or a bulk's current state first, then one event per change, then the stream
+ * completes once it is terminal. However many subscribe, each execution has one shared upstream
+ * poll (src/live), and a webhook reaches subscribers at once.
+ */
+import type { Context } from '../context.ts';
+import { badUserInput } from '../errors.ts';
+import { bulkSource, type ExecutionRef, executionSource, type Live } from '../live/index.ts';
+import { builder, decodeGlobalId } from './builder.ts';
+import { Execution } from './execution.ts';
+import { pair } from './node.ts';
+import { BulkProgress } from './refs.ts';
+
+/** An execution's global id → which upstream execution to watch; malformed ids fail before any call. */
+export function executionRefOf(globalId: string): ExecutionRef {
+  const { typename, id } = decodeGlobalId(globalId);
+  switch (typename) {
+    case 'WorkflowExecution': {
+      const [workflowId, executionId] = pair(id);
+      return { source: 'WORKFLOW', workflowId, executionId };
+    }
+    case 'ModelExecution':
+      return { source: 'MODEL', executionId: id };
+    case 'TaskExecution':
+      return { source: 'TASK', executionId: id };
+    default:
+      throw badUserInput('Not the id of an execution', 'id');
+  }
+}
+
+export function liveOf(context: Context): Live {
+  if (!context.live) throw new Error('live updates are not set up in this gateway');
+  return context.live;
+}
+
+/**
+ * A subscription keeps one context for all its events: forget what the loaders cached, so that
+ * fields loaded beside the execution (cost, bulk, parent) are read afresh for every event.
+ */
+function freshLoaders(context: Context): void {
+  for (const loader of Object.values(context.loaders)) loader.clearAll();
+}
+
+builder.subscriptionFields((t) => ({
+  executionUpdated: t.field({
+    type: Execution,
+    nullable: false,
+    description:
+      'The execution now, then once per change (status, steps, output), completing after a terminal state. ' +
+      'One shared upstream poll per execution whatever the number of subscribers, and webhooks push at once. ' +
+      'A workflow execution is read from `GET /executions/{id}` (the shape of its webhook): it carries no ' +
+      '`workflowName` or step names. Fields loaded beside it (cost, modelExecutions, bulk, parent) cost their own calls per event.',
+    args: { id: t.arg.id({ required: true, description: 'The global id of a WorkflowExecution, ModelExecution or TaskExecution.' }) },
+    subscribe: (_root, { id }, context) => {
+      const live = liveOf(context);
+      return live.watches.open(executionSource(live.upstreams, executionRefOf(String(id))), context.credentials);
+    },
+    resolve: (execution, _args, context) => {
+      freshLoaders(context);
+      return execution;
+    },
+  }),
+  bulkProgress: t.field({
+    type: BulkProgress,
+    nullable: false,
+    description:
+      "A bulk's progress now, then once per change, completing when every member is terminal. Polled through " +
+      'the workflows list filtered by `bulk_id` (one call per 100 members), shared by every subscriber; a member’s webhook triggers a poll at once.',
+    args: { workflowId: t.arg.string({ required: true }), bulkId: t.arg({ type: 'UUID', required: true }) },
+    subscribe: (_root, { workflowId, bulkId }, context) => {
+      if (workflowId.trim() === '') throw badUserInput('workflowId must not be empty', 'workflowId');
+      const live = liveOf(context);
+      return live.watches.open(bulkSource(live.upstreams, { workflowId, bulkId }), context.credentials);
+    },
+    resolve: (progress) => progress,
+  }),
+}));

@@ -1,0 +1,187 @@
+/**
+ * Subscriptions end to end: graphql-sse's client over HTTP → yoga's SSE → the shared watchers
+ * → the simulator, whose manual clock moves executions to completion.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGlobalId } from '../src/schema/builder.ts';
+import { workflowsRoutes } from '../src/simulator/index.ts';
+import { type Harness, startHarness } from './helpers/harness.ts';
+import {
+  BulkProgressUpdated,
+  eventually,
+  execution,
+  ExecutionUpdated,
+  sleep,
+  sseClient,
+  subscribe,
+  workflowExecutionId,
+} from './helpers/live.ts';
+
+// A hundredth of the defaults (2 s → 15 s): 600 ms of these is a minute of the real thing.
+const scaled = { LIVE_POLL_MIN_MS: '20', LIVE_POLL_MAX_MS: '150', LIVE_LEASE_MS: '1000' };
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startHarness({ env: scaled });
+});
+afterAll(() => h?.close());
+
+const detailHits = () => h.simulator.hits()[workflowsRoutes.detail] ?? 0;
+const workflowOf = (executionId: string) => h.simulator.data.workflows.find((w) => w.executionIds.includes(executionId))!.id;
+
+/** Moves simulated time in steps until the subscription completes. */
+async function advanceUntilDone(sub: ReturnType<typeof subscribe>, stepMs = 15_000, maxSteps = 40): Promise<void> {
+  for (let i = 0; i < maxSteps && !sub.completed(); i++) {
+    h.simulator.advance(stepMs);
+    await sleep(60);
+  }
+  await sub.done;
+}
+
+describe('executionUpdated over SSE', () => {
+  it('sends the current state, then each change, and completes when the execution is terminal', async () => {
+    const { runningExecution } = h.simulator.data.picks;
+    const client = sseClient(h.url);
+    const sub = subscribe(client, ExecutionUpdated, { id: workflowExecutionId(workflowOf(runningExecution), runningExecution) });
+    const [first] = await sub.next(1);
+    expect(execution(first)).toMatchObject({ executionId: runningExecution, source: 'WORKFLOW', status: 'RUNNING', isTerminal: false });
+    await advanceUntilDone(sub);
+    const states = sub.events.map((event) => execution(event));
+    expect(states.length).toBeGreaterThan(2);
+    const last = states.at(-1)!;
+    expect(last).toMatchObject({ status: 'COMPLETED', isTerminal: true });
+    expect(last['output']).toEqual(h.simulator.data.workflowExecution(runningExecution)!['output']);
+    // One event per change: no two consecutive events are the same state.
+    for (let i = 1; i < states.length; i++) expect(states[i]).not.toEqual(states[i - 1]);
+    expect(states.slice(0, -1).every((state) => state['isTerminal'] === false)).toBe(true);
+    client.dispose();
+    await eventually(() => h.gateway.live.watches.stats().watching === 0, 2000, 'the watcher to stop');
+  });
+
+  it('answers an already terminal execution with one event and completes', async () => {
+    const { completedImageExecution } = h.simulator.data.picks;
+    const client = sseClient(h.url);
+    const sub = subscribe(client, ExecutionUpdated, { id: workflowExecutionId(workflowOf(completedImageExecution), completedImageExecution) });
+    await sub.done;
+    expect(sub.events.map((event) => execution(event)['status'])).toEqual(['COMPLETED']);
+    client.dispose();
+  });
+
+  it('refuses a malformed id before any upstream call, and answers NOT_FOUND for an unknown execution', async () => {
+    const client = sseClient(h.url);
+    const before = h.simulator.totalHits();
+    const malformed = subscribe(client, ExecutionUpdated, { id: 'not a global id' });
+    await malformed.done;
+    expect(malformed.events[0]?.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
+    expect(h.simulator.totalHits()).toBe(before);
+    const unknown = subscribe(client, ExecutionUpdated, { id: workflowExecutionId(h.simulator.data.workflows[0]!.id, '00000000-0000-4000-8000-000000000000') });
+    await unknown.done;
+    expect(unknown.events[0]?.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', upstream: 'workflows' });
+    client.dispose();
+    expect(h.gateway.live.watches.stats().watching).toBe(0);
+  });
+
+  it('watches model and task executions too', async () => {
+    const own = await startHarness({ env: scaled });
+    const { modelExecutionRunning, queuedTask } = own.simulator.data.picks;
+    const client = sseClient(own.url);
+    const model = subscribe(client, ExecutionUpdated, { id: encodeGlobalId('ModelExecution', modelExecutionRunning) });
+    const task = subscribe(client, ExecutionUpdated, { id: encodeGlobalId('TaskExecution', queuedTask) });
+    await Promise.all([model.next(1), task.next(1)]);
+    for (let i = 0; i < 30 && !(model.completed() && task.completed()); i++) {
+      own.simulator.advance(3_000);
+      await sleep(100);
+    }
+    await Promise.all([model.done, task.done]);
+    expect(execution(model.events.at(-1))).toMatchObject({ source: 'MODEL', status: 'COMPLETED', isTerminal: true });
+    expect(execution(task.events.at(-1))).toMatchObject({ source: 'TASK', status: 'COMPLETED' });
+    expect(task.events.map((event) => execution(event)['upstreamStatus'])).toEqual(expect.arrayContaining(['queued', 'running', 'completed']));
+    expect(model.events.map((event) => execution(event)['upstreamStatus'])).toEqual(expect.arrayContaining(['processing', 'success']));
+    client.dispose();
+    await own.close();
+  });
+});
+
+describe('one shared poll per execution', () => {
+  it('100 subscribers to one execution cost the upstream calls of one watcher, and polling stops when they leave', async () => {
+    const { runningFailingExecution: id } = h.simulator.data.picks;
+    const globalId = workflowExecutionId(workflowOf(id), id);
+    const clients = Array.from({ length: 100 }, () => sseClient(h.url));
+    h.simulator.resetHits();
+    const started = Date.now();
+    const subs = clients.map((client) => subscribe(client, ExecutionUpdated, { id: globalId }));
+    await Promise.all(subs.map((sub) => sub.next(1, 10_000)));
+    expect(h.gateway.live.watches.stats()).toMatchObject({ watching: 1, polling: 1, subscribers: 100 });
+    await sleep(600); // a scaled minute
+    const elapsed = Date.now() - started;
+    const calls = detailHits();
+    // One watcher: the first read, then at most one poll per minimum interval (it is unchanged, so it backs off).
+    expect(calls).toBeLessThanOrEqual(Math.ceil(elapsed / 20) + 2);
+    expect(calls).toBeLessThan(20);
+    console.log(`[live] 100 subscribers, ${elapsed} ms (scaled ×100): ${calls} upstream calls`);
+    for (const client of clients) client.dispose();
+    await eventually(() => h.gateway.live.watches.stats().watching === 0, 3000, 'every watcher to stop');
+    const after = detailHits();
+    await sleep(300);
+    expect(detailHits()).toBe(after);
+  });
+
+  it('backs off an unchanged execution: about 8 calls in the first scaled minute, then 4 per minute', async () => {
+    const { waitingTask } = h.simulator.data.picks;
+    const client = sseClient(h.url);
+    h.simulator.resetHits();
+    const sub = subscribe(client, ExecutionUpdated, { id: encodeGlobalId('TaskExecution', waitingTask) });
+    await sub.next(1);
+    const taskCalls = () => h.simulator.hits()['tasks GET /api/v1/executions/{id}'] ?? 0;
+    await sleep(600);
+    const firstMinute = taskCalls();
+    await sleep(600);
+    const secondMinute = taskCalls() - firstMinute;
+    console.log(`[live] one unchanged execution: ${firstMinute} calls in the first scaled minute, ${secondMinute} in the second`);
+    // 20, 30, 45, 67, 101, 150, 150… ms (±10% jitter): a fixed 20 ms poll would be 30 a minute.
+    expect(firstMinute).toBeGreaterThanOrEqual(5);
+    expect(firstMinute).toBeLessThanOrEqual(11);
+    expect(secondMinute).toBeGreaterThanOrEqual(3);
+    expect(secondMinute).toBeLessThanOrEqual(6);
+    client.dispose();
+    await eventually(() => h.gateway.live.watches.stats().watching === 0, 2000, 'the watcher to stop');
+  });
+});
+
+describe('bulkProgress', () => {
+  it('polls the list endpoint filtered by bulk_id (never per execution) and completes when the bulk is complete', async () => {
+    // Its own simulator: the other tests moved this one's clock past the bulk's end.
+    const own = await startHarness({ env: scaled });
+    const { runningBulk } = own.simulator.data.picks;
+    const client = sseClient(own.url);
+    const sub = subscribe(client, BulkProgressUpdated, { workflowId: runningBulk.workflowId, bulkId: runningBulk.bulkId });
+    const [first] = await sub.next(1);
+    expect(first!.data!['bulkProgress']).toMatchObject({ total: runningBulk.executionIds.length, isComplete: false });
+    for (let i = 0; i < 40 && !sub.completed(); i++) {
+      own.simulator.advance(15_000);
+      await sleep(60);
+    }
+    await sub.done;
+    const last = sub.events.at(-1)!.data!['bulkProgress'] as Record<string, number | boolean>;
+    expect(last).toMatchObject({ total: 4, isComplete: true, percentComplete: 100, failed: 1, completed: 3 });
+    expect(sub.events.length).toBeGreaterThanOrEqual(2);
+    expect(Object.keys(own.simulator.hits())).toEqual([workflowsRoutes.list]);
+    client.dispose();
+    await own.close();
+  });
+});
+
+describe('close', () => {
+  it('stops every watcher when the gateway closes', async () => {
+    const own = await startHarness({ env: scaled });
+    const { waitingTask } = own.simulator.data.picks;
+    const client = sseClient(own.url);
+    const sub = subscribe(client, ExecutionUpdated, { id: encodeGlobalId('TaskExecution', waitingTask) });
+    await sub.next(1);
+    expect(own.gateway.live.watches.stats().watching).toBe(1);
+    client.dispose();
+    await own.gateway.live.close();
+    expect(own.gateway.live.watches.stats().watching).toBe(0);
+    await own.close();
+  });
+});
