@@ -7,7 +7,8 @@ import { Writable } from 'node:stream';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
-import type { TraceSummary } from '../src/observability/index.ts';
+import { outsideRequest, type TraceSummary } from '../src/observability/index.ts';
+import { currentScope, runInScope } from '../src/observability/scope.ts';
 import type { RecordedRequest } from '../src/simulator/index.ts';
 import { type GraphQLBody, type Harness, startHarness } from './helpers/harness.ts';
 
@@ -230,6 +231,21 @@ describe('extensions.trace', () => {
   it('GraphiQL asks for the trace in every tab when tracing is on', async () => {
     const page = await (await fetch(h.url, { headers: { accept: 'text/html' } })).text();
     expect(page).toContain('X-Gateway-Trace');
+  });
+});
+
+describe('request scope', () => {
+  it('follows the async chain of its operation only; outsideRequest leaves it', async () => {
+    const record = { id: 'scoped-1', startedAt: 0, traced: false, upstreamCalls: 0, operations: [], errorCodes: new Set<string>() };
+    const scope = { request: record, startedAt: 0, trace: null, type: null, name: null };
+    const seen = await runInScope(scope, async () => {
+      await new Promise((resolve) => setTimeout(resolve, 1));
+      const inside = currentScope()?.request.id;
+      const detached = await outsideRequest(() => new Promise((resolve) => setTimeout(() => resolve(currentScope()?.request.id), 1)));
+      return { inside, detached };
+    });
+    expect(seen).toEqual({ inside: 'scoped-1', detached: undefined });
+    expect(currentScope()).toBeUndefined();
   });
 });
 

@@ -11,6 +11,7 @@ import { useObservability } from './plugin.ts';
 import { currentScope } from './scope.ts';
 
 export type { GatewayMetrics } from './metrics.ts';
+export { outsideRequest } from './scope.ts';
 export type { TraceEntry, TraceSummary } from './trace.ts';
 
 /** What request-scoped code (context, loaders, subscriptions) reports; `context.observer`. */

@@ -110,6 +110,10 @@ export function useObservability(options: ObservabilityPluginOptions): Plugin {
       const type = scope.type ?? 'unknown';
       if (request.operations.length < maxNamesLogged) request.operations.push(scope.name ?? type);
       const seconds = (performance.now() - scope.startedAt) / 1000;
+      // Calls made after this point (a subscription's later events, work the operation left
+      // running) are not this response's: stop recording, so nothing grows after it is sent.
+      const trace = scope.trace;
+      scope.trace = null;
       if (isAsyncIterable(result)) {
         metrics?.operation(type, 'stream', seconds);
         return;
@@ -125,7 +129,7 @@ export function useObservability(options: ObservabilityPluginOptions): Plugin {
       const outcome: OperationOutcome =
         scope.type === null ? 'rejected' : errors.length === 0 ? 'success' : answered ? 'partial' : 'error';
       metrics?.operation(type, outcome, seconds);
-      if (scope.trace) setResult({ ...result, extensions: { ...result.extensions, trace: scope.trace.summary() } });
+      if (trace) setResult({ ...result, extensions: { ...result.extensions, trace: trace.summary() } });
     },
     onResponse({ request, response }) {
       const record = records.get(request);

@@ -29,7 +29,8 @@ export interface RequestRecord {
 export interface OperationScope {
   readonly request: RequestRecord;
   readonly startedAt: number;
-  readonly trace: Trace | null;
+  /** Set while the result is being built; cleared once it is sent (see plugin.ts). */
+  trace: Trace | null;
   type: OperationType | null;
   name: string | null;
 }
@@ -43,4 +44,12 @@ export function runInScope<T>(scope: OperationScope, fn: () => T): T {
 /** The scope of the operation whose async chain this runs in, if any. */
 export function currentScope(): OperationScope | undefined {
   return storage.getStore();
+}
+
+/**
+ * Runs `fn` outside any request's scope: for work a request starts but that outlives it and
+ * serves others too (a shared poller, a timer), so its upstream calls carry no one's request id.
+ */
+export function outsideRequest<T>(fn: () => T): T {
+  return storage.exit(fn);
 }
