@@ -1,18 +1,20 @@
 # syntax=docker/dockerfile:1
-# Execution Gateway over live upstreams (`npm run start:live`).
+# Execution Gateway over live upstreams (`npm run start:live`). README "Docker" has the `docker run` line and the environment.
 
 FROM node:24-slim AS deps
 WORKDIR /app
 COPY package.json package-lock.json ./
-# Production dependencies only; the image's own Node 24 runs the code, so skip the node devDependency.
+# Production dependencies only, from the lockfile; the image's own Node 24 runs the code, so the
+# `node` devDependency is not needed (and no dependency needs an install script at run time).
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 
 FROM node:24-slim
 ENV NODE_ENV=production PORT=4000
 WORKDIR /app
-COPY --from=deps --chown=node:node /app/node_modules ./node_modules
-COPY --chown=node:node package.json ./
-COPY --chown=node:node src ./src
+# Owned by root and only readable by the runtime user: the process cannot rewrite its own code.
+COPY --from=deps /app/node_modules ./node_modules
+COPY package.json ./
+COPY src ./src
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \
