@@ -1,0 +1,132 @@
+/**
+ * Webhook intake: a completion notification reaches subscribers at once (polls are an hour
+ * apart here, so only the webhook can deliver it), repeats are dropped, and a malformed,
+ * oversized or unauthenticated call gets a 4xx and changes nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { predictionWebhookFields } from '../src/live/webhooks.ts';
+import { encodeGlobalId } from '../src/schema/builder.ts';
+import { workflowsRoutes } from '../src/simulator/index.ts';
+import { type Harness, startHarness } from './helpers/harness.ts';
+import { execution, ExecutionUpdated, sleep, sseClient, subscribe, workflowExecutionId } from './helpers/live.ts';
+
+const secret = 'webhook-secret-for-tests';
+let h: Harness;
+let base: string;
+beforeAll(async () => {
+  h = await startHarness({
+    env: { LIVE_POLL_MIN_MS: '3600000', LIVE_POLL_MAX_MS: '3600000', WEBHOOK_SECRET: secret, WEBHOOK_MAX_BYTES: '65536' },
+  });
+  base = h.url.replace(/\/graphql$/, '');
+});
+afterAll(() => h?.close());
+
+const workflowOf = (executionId: string) => h.simulator.data.workflows.find((w) => w.executionIds.includes(executionId))!.id;
+
+function post(path: string, body: unknown, headers: Record<string, string> = { 'x-webhook-secret': secret }) {
+  return fetch(`${base}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+describe('POST /webhooks/workflows', () => {
+  it('deduplicates on execution id + status before anything is published', async () => {
+    const { runningFailingExecution: id } = h.simulator.data.picks;
+    const client = sseClient(h.url);
+    const sub = subscribe(client, ExecutionUpdated, { id: workflowExecutionId(workflowOf(id), id) });
+    await sub.next(1);
+    const running = { ...h.simulator.data.workflowExecution(id)!, status: 'running' };
+    // A `running` state whose step changed: news the first time, a repeat (same id + status) the second.
+    const changed = { ...running, step_outputs: {}, inputs: { note: 'first' } };
+    const repeat = { ...running, step_outputs: {}, inputs: { note: 'second' } };
+    expect(await (await post('/webhooks/workflows', changed)).json()).toEqual({ ok: true });
+    await sub.next(2);
+    expect(await (await post('/webhooks/workflows', repeat)).json()).toEqual({ ok: true, duplicate: true });
+    await sleep(100);
+    expect(sub.events).toHaveLength(2);
+    client.dispose();
+  });
+
+  it('refuses unauthenticated, malformed and oversized calls with a 4xx and changes nothing', async () => {
+    const { completedTextExecution: id } = h.simulator.data.picks;
+    const client = sseClient(h.url);
+    const sub = subscribe(client, ExecutionUpdated, { id: workflowExecutionId(workflowOf(id), id) });
+    await sub.done; // completed already: one event
+    const body = { ...h.simulator.data.workflowExecution(id)!, execution_id: h.simulator.data.picks.cancelledExecution };
+    expect((await post('/webhooks/workflows', body, {})).status).toBe(401);
+    expect((await post('/webhooks/workflows', body, { 'x-webhook-secret': 'wrong' })).status).toBe(401);
+    expect((await post(`/webhooks/workflows?secret=${secret}x`, body, {})).status).toBe(401);
+    expect((await post('/webhooks/workflows', '{not json')).status).toBe(400);
+    expect((await post('/webhooks/workflows', { execution_id: 'x' })).status).toBe(400);
+    expect((await post('/webhooks/workflows', { ...body, padding: 'x'.repeat(70_000) })).status).toBe(413);
+    expect((await fetch(`${base}/webhooks/workflows`)).status).toBe(405);
+    // None of those was taken as seen: the same body, authenticated, is still news.
+    const accepted = await post(`/webhooks/workflows?secret=${encodeURIComponent(secret)}`, body, {});
+    expect(accepted.status).toBe(200);
+    expect(await accepted.json()).toEqual({ ok: true });
+    client.dispose();
+  });
+});
+
+describe('POST /webhooks/models', () => {
+  it('merges a prediction webhook (X-Webhook-Secret, succeeded) onto the prediction’s last state', async () => {
+    const { modelExecutionRunning: id } = h.simulator.data.picks;
+    const client = sseClient(h.url);
+    const sub = subscribe(client, ExecutionUpdated, { id: encodeGlobalId('ModelExecution', id) });
+    const [first] = await sub.next(1);
+    expect(execution(first)).toMatchObject({ status: 'RUNNING', upstreamStatus: 'processing', source: 'MODEL' });
+    const output = ['https://storage.example.com/out.png'];
+    expect((await post('/webhooks/models', { exec_id: id, flow_id: null, status: 'succeeded', output, error: '' }, {})).status).toBe(401);
+    const accepted = await post('/webhooks/models', { exec_id: id, flow_id: null, status: 'succeeded', output, error: '' });
+    expect(accepted.status).toBe(200);
+    await sub.done;
+    expect(execution(sub.events.at(-1))).toMatchObject({ executionId: id, status: 'COMPLETED', upstreamStatus: 'succeeded', output, isTerminal: true });
+    const repeat = await post('/webhooks/models', { exec_id: id, status: 'succeeded', output });
+    expect(await repeat.json()).toEqual({ ok: true, duplicate: true });
+    expect((await post('/webhooks/models', { exec_id: id, status: 'processing' })).status).toBe(400);
+    client.dispose();
+  });
+
+  it('reads a failure reason from `error` or the failure output array (both payload eras)', () => {
+    const fromArray = predictionWebhookFields({ exec_id: 'p1', status: 'failed', output: [{ id: '', status: '', output: '', error: 'NSFW content' }], error: '' });
+    expect(fromArray).toMatchObject({ id: 'p1', fields: { status: 'FAILED', output: null, error: { message: 'NSFW content' } } });
+    const older = predictionWebhookFields({ id: 'p2', status: 'failed', error: 'timeout' });
+    expect(older).toMatchObject({ id: 'p2', fields: { status: 'FAILED', error: { message: 'timeout' } } });
+    expect(predictionWebhookFields({ id: 'p3', status: 'success', output: 'hi' })).toMatchObject({ fields: { status: 'COMPLETED', output: 'hi', error: null } });
+    expect(predictionWebhookFields({ status: 'failed' })).toBe('exec_id must be a non-empty string');
+  });
+});
+
+// Last: it moves the simulated clock past every running execution's end.
+describe('webhook latency', () => {
+  it('pushes the completion to subscribers before any poll, and drops the host’s repeats', async () => {
+    const { runningExecution: id } = h.simulator.data.picks;
+    const client = sseClient(h.url);
+    const sub = subscribe(client, ExecutionUpdated, { id: workflowExecutionId(workflowOf(id), id) });
+    await sub.next(1);
+    expect(execution(sub.events[0])['status']).toBe('RUNNING');
+    const polls = h.simulator.hits()[workflowsRoutes.detail];
+    h.simulator.advance(10 * 60_000);
+    const body = h.simulator.data.workflowExecution(id)!;
+    expect(body['status']).toBe('completed');
+    const sent = performance.now();
+    const first = await post('/webhooks/workflows', body);
+    expect(first.status).toBe(200);
+    expect(await first.json()).toEqual({ ok: true });
+    await sub.next(2, 2000);
+    const latencyMs = performance.now() - sent;
+    console.log(`[webhooks] webhook POST → subscriber event: ${latencyMs.toFixed(1)} ms`);
+    expect(latencyMs).toBeLessThan(500);
+    await sub.done;
+    expect(execution(sub.events[1])).toMatchObject({ status: 'COMPLETED', isTerminal: true, output: body['output'] });
+    // No poll happened: the webhook alone carried the change.
+    expect(h.simulator.hits()[workflowsRoutes.detail]).toBe(polls);
+    // The host retries deliveries: the same execution id + status is acknowledged and dropped.
+    const again = await post('/webhooks/workflows', body);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ ok: true, duplicate: true });
+    client.dispose();
+  });
+});
