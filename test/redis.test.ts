@@ -1,0 +1,124 @@
+/**
+ * Two gateway replicas over one real Redis (Debian's `redis-server`, which .ci/run installs):
+ * a webhook received by one reaches subscribers on the other, repeats are dropped across
+ * replicas, and only the replica holding an execution's lease polls it.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGlobalId } from '../src/schema/builder.ts';
+import { type Simulator, startSimulator } from '../src/simulator/index.ts';
+import { type Harness, startHarness } from './helpers/harness.ts';
+import { eventually, execution, ExecutionUpdated, sleep, sseClient, subscribe, workflowExecutionId } from './helpers/live.ts';
+
+let redis: ChildProcess;
+let redisUrl: string;
+let simulator: Simulator;
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  await new Promise<void>((resolve) => server.close(() => resolve()));
+  return port;
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  redisUrl = `redis://127.0.0.1:${port}`;
+  const probe = new Redis(redisUrl, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
+  probe.on('error', () => undefined);
+  await probe.connect().catch(() => undefined);
+  await probe.ping();
+  probe.disconnect();
+  simulator = await startSimulator({ clock: 'manual' });
+});
+
+afterAll(async () => {
+  await simulator?.close();
+  redis?.kill();
+});
+
+/** Two replicas over the same simulator and Redis. */
+async function replicas(env: Record<string, string>): Promise<[Harness, Harness]> {
+  const options = { sharedSimulator: simulator, env: { REDIS_URL: redisUrl, ...env } };
+  return [await startHarness(options), await startHarness(options)];
+}
+
+const workflowOf = (executionId: string) => simulator.data.workflows.find((w) => w.executionIds.includes(executionId))!.id;
+
+describe('two replicas over Redis', () => {
+  it('a webhook received by replica A reaches a subscriber on replica B, and A and B drop each other’s repeats', async () => {
+    const [a, b] = await replicas({ LIVE_POLL_MIN_MS: '3600000', LIVE_POLL_MAX_MS: '3600000' });
+    expect(a.gateway.live.transport).toBe('redis');
+    const { runningExecution: id } = simulator.data.picks;
+    const client = sseClient(b.url);
+    const sub = subscribe(client, ExecutionUpdated, { id: workflowExecutionId(workflowOf(id), id) });
+    await sub.next(1);
+    expect(execution(sub.events[0])['status']).toBe('RUNNING');
+    const body = { ...simulator.data.workflowExecution(id)!, status: 'completed', output: ['https://example.com/final.png'] };
+    const sent = performance.now();
+    const answer = await fetch(a.url.replace(/\/graphql$/, '/webhooks/workflows'), { method: 'POST', body: JSON.stringify(body) });
+    expect(await answer.json()).toEqual({ ok: true });
+    await sub.done;
+    console.log(`[redis] webhook on A → subscriber on B: ${(performance.now() - sent).toFixed(1)} ms`);
+    expect(execution(sub.events.at(-1))).toMatchObject({ status: 'COMPLETED', output: ['https://example.com/final.png'] });
+    const repeat = await fetch(b.url.replace(/\/graphql$/, '/webhooks/workflows'), { method: 'POST', body: JSON.stringify(body) });
+    expect(await repeat.json()).toEqual({ ok: true, duplicate: true });
+    client.dispose();
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('only the replica holding the lease polls; the other takes over when it leaves', async () => {
+    const [a, b] = await replicas({ LIVE_POLL_MIN_MS: '30', LIVE_POLL_MAX_MS: '30', LIVE_LEASE_MS: '2000' });
+    const { waitingTask: id } = simulator.data.picks;
+    const globalId = encodeGlobalId('TaskExecution', id);
+    const taskCalls = () => simulator.requests().filter((request) => request.route === 'tasks GET /api/v1/executions/{id}' && request.path.endsWith(id)).length;
+    const onA = subscribe(sseClient(a.url), ExecutionUpdated, { id: globalId });
+    const clientB = sseClient(b.url);
+    const onB = subscribe(clientB, ExecutionUpdated, { id: globalId });
+    await Promise.all([onA.next(1), onB.next(1)]);
+    const before = taskCalls();
+    const started = Date.now();
+    await sleep(450);
+    const calls = taskCalls() - before;
+    const elapsed = Date.now() - started;
+    const pollers = [a, b].filter((replica) => replica.gateway.live.watches.stats().polling === 1);
+    expect(pollers).toHaveLength(1);
+    // One poller at ~30 ms, not two.
+    expect(calls).toBeLessThanOrEqual(Math.ceil(elapsed / 27) + 2);
+    expect(calls).toBeGreaterThan(3);
+    console.log(`[redis] two replicas watching one execution for ${elapsed} ms: ${calls} upstream calls`);
+    // The poller's last subscriber leaves: it releases the lease and the other replica polls.
+    const [poller, other] = pollers[0] === a ? [a, b] : [b, a];
+    (poller === a ? onA : onB).dispose();
+    await eventually(() => poller.gateway.live.watches.stats().watching === 0, 2000, 'the poller to stop');
+    await eventually(() => other.gateway.live.watches.stats().polling === 1, 2000, 'the other replica to take over');
+    const resumed = taskCalls();
+    await sleep(150);
+    expect(taskCalls()).toBeGreaterThan(resumed);
+    (poller === a ? onB : onA).dispose();
+    clientB.dispose();
+    await Promise.all([a.close(), b.close()]);
+  });
+
+  it('a change polled by one replica reaches subscribers on both', async () => {
+    const [a, b] = await replicas({ LIVE_POLL_MIN_MS: '20', LIVE_POLL_MAX_MS: '40', LIVE_LEASE_MS: '2000' });
+    const { queuedTask: id } = simulator.data.picks;
+    const state = simulator.data.taskExecution(id)!['status'];
+    const globalId = encodeGlobalId('TaskExecution', id);
+    const subs = [subscribe(sseClient(a.url), ExecutionUpdated, { id: globalId }), subscribe(sseClient(b.url), ExecutionUpdated, { id: globalId })];
+    await Promise.all(subs.map((sub) => sub.next(1)));
+    for (let i = 0; i < 30 && !subs.every((sub) => sub.completed()); i++) {
+      simulator.advance(5_000);
+      await sleep(80);
+    }
+    await Promise.all(subs.map((sub) => sub.done));
+    for (const sub of subs) expect(execution(sub.events.at(-1))).toMatchObject({ status: 'COMPLETED' });
+    expect(state).not.toBe('completed');
+    await Promise.all([a.close(), b.close()]);
+  });
+});
