@@ -2,6 +2,7 @@
  * GraphiQL's default tabs: example queries that answer against the embedded simulator
  * (main.ts fills in ids from its data) or, with placeholders, against live upstreams.
  */
+import { encodeGlobalId } from './schema/builder.ts';
 
 export interface Examples {
   readonly workflowId: string;
@@ -9,6 +10,8 @@ export interface Examples {
   readonly bulkWorkflowId: string;
   readonly bulkId: string;
   readonly taskExecutionId: string | null;
+  /** Global id of a workflow execution still running (the live tab's `Watch`). */
+  readonly runningExecutionGlobalId: string | null;
 }
 
 /** What the tabs need of the simulator's data (structural: the gateway does not import it). */
@@ -18,6 +21,7 @@ export interface ExampleSource {
     readonly completedImageExecution: string;
     readonly runningBulk: { readonly workflowId: string; readonly bulkId: string };
     readonly deepTaskChainLeaf: string;
+    readonly runningExecution: string;
   };
 }
 
@@ -30,6 +34,10 @@ export function examplesFrom(data: ExampleSource): Examples {
     bulkWorkflowId: picks.runningBulk.workflowId,
     bulkId: picks.runningBulk.bulkId,
     taskExecutionId: picks.deepTaskChainLeaf,
+    runningExecutionGlobalId: encodeGlobalId(
+      'WorkflowExecution',
+      JSON.stringify([workflowOf(picks.runningExecution), picks.runningExecution]),
+    ),
   };
 }
 
@@ -39,6 +47,7 @@ const placeholders: Examples = {
   bulkWorkflowId: '<workflow id>',
   bulkId: '00000000-0000-0000-0000-000000000000',
   taskExecutionId: '<task execution id>',
+  runningExecutionGlobalId: null,
 };
 
 const executionWithSteps = /* GraphQL */ `# A workflow execution with its steps: text, then images.
@@ -128,6 +137,33 @@ query TaskChain($executionId: String!) {
   }
 }`;
 
+const triggerAndWatch = /* GraphQL */ `# Live: run \`Trigger\` to start a workflow, put the \`id\` it returns in the variables, then run
+# \`Watch\`: the current state arrives first, then one event per change, until the execution ends
+# (Server-Sent Events). Under \`npm start\` the simulator's executions finish within minutes.
+mutation Trigger($workflowId: String!, $inputs: JSONObject) {
+  triggerWorkflow(workflowId: $workflowId, inputs: $inputs) {
+    accepted
+    id
+    executionId
+    status
+    message
+  }
+}
+
+subscription Watch($id: ID!) {
+  executionUpdated(id: $id) {
+    executionId
+    status
+    upstreamStatus
+    isTerminal
+    ... on WorkflowExecution {
+      progressPercent
+      steps { stepId status primary }
+      output
+    }
+  }
+}`;
+
 function variables(value: Record<string, unknown>): string {
   return JSON.stringify(value, null, 2);
 }
@@ -144,6 +180,14 @@ export function graphiqlTabs(examples: Examples = placeholders) {
     {
       query: taskChain,
       variables: variables({ executionId: examples.taskExecutionId ?? placeholders.taskExecutionId }),
+    },
+    {
+      query: triggerAndWatch,
+      variables: variables({
+        workflowId: examples.workflowId,
+        inputs: { prompt: 'a lighthouse on a stormy coast', style: 'watercolor' },
+        id: examples.runningExecutionGlobalId ?? '<the id Trigger returned>',
+      }),
     },
   ];
 }

@@ -3,6 +3,7 @@
  * → the simulator, whose manual clock moves executions to completion.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { examplesFrom, graphiqlTabs } from '../src/graphiql.ts';
 import { encodeGlobalId } from '../src/schema/builder.ts';
 import { workflowsRoutes } from '../src/simulator/index.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
@@ -166,6 +167,35 @@ describe('bulkProgress', () => {
     expect(last).toMatchObject({ total: 4, isComplete: true, percentComplete: 100, failed: 1, completed: 3 });
     expect(sub.events.length).toBeGreaterThanOrEqual(2);
     expect(Object.keys(own.simulator.hits())).toEqual([workflowsRoutes.list]);
+    client.dispose();
+    await own.close();
+  });
+});
+
+describe('the GraphiQL live tab', () => {
+  it('triggers a workflow, then watches it: events arrive until it completes', async () => {
+    const own = await startHarness({ env: scaled });
+    const tab = graphiqlTabs(examplesFrom(own.simulator.data)).at(-1)!;
+    const variables = JSON.parse(tab.variables!) as Record<string, unknown>;
+    const { body } = await own.post({ query: tab.query, operationName: 'Trigger', variables });
+    const trigger = body.data!['triggerWorkflow'] as Record<string, unknown>;
+    expect(trigger).toMatchObject({ accepted: true, status: 'PENDING' });
+    const client = sseClient(own.url);
+    const watch = subscribe(client, tab.query.slice(tab.query.indexOf('subscription Watch')), { id: trigger['id'] });
+    await watch.next(1);
+    for (let i = 0; i < 40 && !watch.completed(); i++) {
+      own.simulator.advance(5_000);
+      await sleep(40);
+    }
+    await watch.done;
+    const statuses = watch.events.map((event) => execution(event)['status']);
+    expect(statuses[0]).toBe('RUNNING');
+    expect(statuses.at(-1)).toBe('COMPLETED');
+    expect(statuses.length).toBeGreaterThan(2);
+    // The tab's own `id` (the simulator's running execution) is watchable as it stands.
+    const preset = subscribe(client, tab.query.slice(tab.query.indexOf('subscription Watch')), { id: variables['id'] });
+    await preset.next(1);
+    preset.dispose();
     client.dispose();
     await own.close();
   });
