@@ -58,7 +58,7 @@ const simulator: Child<Fixtures> = await startChild(new URL('simulator.ts', impo
   SIMULATOR_LATENCY_MS: String(latencyMs),
 });
 const fixtures = simulator.ready;
-const gateway = await startChild<{ url: string }>(new URL('gateway.ts', import.meta.url), {
+const gatewayEnv = {
   WORKFLOWS_API_URL: fixtures.urls.workflows,
   FLOWS_API_URL: fixtures.urls.flows,
   MODELS_API_URL: fixtures.urls.models,
@@ -68,7 +68,10 @@ const gateway = await startChild<{ url: string }>(new URL('gateway.ts', import.m
   TASKS_PROJECT_ID: fixtures.credentials.tasksProjectId,
   NODE_ENV: 'production',
   LOG_LEVEL: 'silent',
-}, args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []);
+};
+const startGateway = (env: Record<string, string>, execArgv: readonly string[] = []) =>
+  startChild<{ url: string }>(new URL('gateway.ts', import.meta.url), { ...gatewayEnv, ...env }, execArgv);
+const gateway = await startGateway({}, args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []);
 const url = gateway.ready.url;
 const client = new Agent({ connections: 1 });
 const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
@@ -82,19 +85,19 @@ async function postBody(body: string): Promise<GraphQLData> {
   return answer.data;
 }
 
-async function load(workload: Workload, connections: number, seconds: number) {
+async function load(workload: Workload, connections: number, seconds: number, target = { child: gateway, url }) {
   const latencies: number[] = [];
-  const cpuBefore = await Promise.all([gateway.cpuMicros(), simulator.cpuMicros()]);
+  const cpuBefore = await Promise.all([target.child.cpuMicros(), simulator.cpuMicros()]);
   const ownBefore = process.cpuUsage();
   const start = performance.now();
-  const instance = autocannon({ url, method: 'POST', headers, body: workload.body, connections, duration: seconds });
+  const instance = autocannon({ url: target.url, method: 'POST', headers, body: workload.body, connections, duration: seconds });
   instance.on('response', (_client, status, _bytes, ms) => {
     if (status === 200) latencies.push(ms);
   });
   const result = await instance;
   const wallMicros = (performance.now() - start) * 1000;
   const own = process.cpuUsage(ownBefore);
-  const cpuAfter = await Promise.all([gateway.cpuMicros(), simulator.cpuMicros()]);
+  const cpuAfter = await Promise.all([target.child.cpuMicros(), simulator.cpuMicros()]);
   if (result.errors || result.non2xx || result.timeouts) {
     throw new Error(`${workload.name} c=${connections}: ${result.errors} errors, ${result.non2xx} non-2xx, ${result.timeouts} timeouts`);
   }
@@ -229,6 +232,45 @@ try {
     ].join('\n'),
   );
   await sampleRss();
+
+  // The two switches of the upstream layer, each measured against the default at c=50 on W1 and
+  // W2 (the same query from every connection: what coalescing and the cache are for).
+  const variants: { name: string; env: Record<string, string> }[] = [
+    { name: 'default (coalescing on, cache off)', env: {} },
+    { name: 'UPSTREAM_COALESCE=false', env: { UPSTREAM_COALESCE: 'false' } },
+    { name: 'UPSTREAM_CACHE_TTL_MS=30000', env: { UPSTREAM_CACHE_TTL_MS: '30000' } },
+  ];
+  const switches = [];
+  for (const variant of variants) {
+    const child = await startGateway(variant.env);
+    try {
+      for (const workload of workloads.filter((w) => w.name === 'W1' || w.name === 'W2')) {
+        process.stderr.write(`[bench] switch ${variant.name}: ${workload.name}\n`);
+        const target = { child, url: child.ready.url };
+        await quiesce();
+        const loaded = await load(workload, connections, budget.c50, target);
+        await new Promise((resolve) => setTimeout(resolve, Math.max(250, 10 * latencyMs)));
+        const hits = await simulator.call<Hits>('hits');
+        switches.push({
+          variant: variant.name,
+          workload: workload.name,
+          requestsPerSecond: loaded.rps,
+          p50Ms: round(loaded.p50),
+          upstreamCallsPerQuery: round(hits.total / Math.max(1, loaded.requests), 3),
+          gatewayCpuPercent: loaded.cpu.gateway,
+        });
+      }
+    } finally {
+      await child.close();
+    }
+  }
+  console.log(`\nSwitches at c=${connections} (the same query from every connection):`);
+  for (const row of switches) {
+    console.log(
+      `  ${row.workload} ${row.variant.padEnd(36)} ${String(row.requestsPerSecond).padStart(5)} req/s  p50 ${String(row.p50Ms).padStart(6)} ms  ` +
+        `${String(row.upstreamCallsPerQuery).padStart(6)} upstream calls/query  gateway CPU ${row.gatewayCpuPercent}%`,
+    );
+  }
   const mib = (bytes: number) => round(bytes / 2 ** 20);
   const [first, last] = [rss[0]!, rss.at(-1)!];
   const rssReport = {
@@ -245,6 +287,7 @@ try {
   );
   const report = {
     gatewayRss: rssReport,
+    switches,
     timestamp: new Date().toISOString(),
     machine,
     latencyMs,
