@@ -51,6 +51,8 @@ async function main(): Promise<void> {
     logger.info(`${signal}: draining in-flight requests (up to ${drainTimeoutMs} ms)`);
     const closed = new Promise<void>((resolve) => server.close(() => resolve()));
     server.closeIdleConnections();
+    // Subscriptions complete now, so their open streams do not hold the drain until the deadline.
+    await gateway.live.close();
     const deadline = setTimeout(() => server.closeAllConnections(), drainTimeoutMs);
     deadline.unref();
     await closed;

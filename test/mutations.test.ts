@@ -92,6 +92,17 @@ describe('triggerWorkflow', () => {
     expect(h.simulator.totalHits()).toBe(before + 1);
   });
 
+  it('gives a watchable id when triggered by the workflow’s slug', async () => {
+    const { body } = await h.post({ query: Trigger, variables: { workflowId: 'text-to-image-generator', inputs: { prompt: 'a fox' } } });
+    const trigger = body.data!['triggerWorkflow'] as Record<string, unknown>;
+    const client = sseClient(h.url);
+    const sub = subscribe(client, ExecutionUpdated, { id: trigger['id'] });
+    await sub.next(1);
+    expect(execution(sub.events[0])).toMatchObject({ executionId: trigger['executionId'], status: 'RUNNING' });
+    sub.dispose();
+    client.dispose();
+  });
+
   it('is sent once, never retried, even on a retryable failure', async () => {
     h.simulator.setFault('workflows', { route: workflowsRoutes.trigger, fault: { kind: 'status', status: 503 }, times: 3 });
     const before = hits(workflowsRoutes.trigger);

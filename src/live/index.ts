@@ -53,6 +53,7 @@ export function createLive(config: LiveConfig, upstreams: Upstreams, logger?: Wa
   const workflowWebhookUrl = config.publicUrl
     ? `${config.publicUrl}${webhookPaths.workflows}${config.webhookSecret ? `?secret=${encodeURIComponent(config.webhookSecret)}` : ''}`
     : null;
+  let closing: Promise<void> | null = null;
   const live: Live = {
     watches,
     upstreams,
@@ -63,9 +64,12 @@ export function createLive(config: LiveConfig, upstreams: Upstreams, logger?: Wa
       // Typed for the context it adds; yoga's plugin list is typed for the initial context.
       useExtendContext(() => ({ live })) as Plugin,
     ],
-    close: async () => {
-      await watches.close();
-      await Promise.all([bus.close(), coordination.close()]);
+    close: () => {
+      closing ??= (async () => {
+        await watches.close();
+        await Promise.all([bus.close(), coordination.close()]);
+      })();
+      return closing;
     },
   };
   return live;

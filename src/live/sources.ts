@@ -32,12 +32,9 @@ export function executionSource(upstreams: Upstreams, ref: ExecutionRef): Source
     case 'WORKFLOW':
       return {
         ...base,
-        fetch: async (credentials) => {
-          const execution = await upstreams.workflows.getExecution(credentials, ref.executionId);
-          // The global id names the workflow too: an id of another workflow is not this one.
-          if (execution.workflowId !== ref.workflowId) throw notFound('workflows', 'Workflow execution');
-          return execution;
-        },
+        // The id's workflow is not checked against the answer: a trigger by slug gives an id with
+        // the slug, while the execution names the workflow's uuid.
+        fetch: (credentials) => upstreams.workflows.getExecution(credentials, ref.executionId),
       };
     case 'MODEL':
       return {
