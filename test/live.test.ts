@@ -28,6 +28,12 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 const detailHits = () => h.simulator.hits()[workflowsRoutes.detail] ?? 0;
+/** `gateway_active_subscriptions{subscription="executionUpdated"}` from /metrics. */
+async function activeSubscriptions(): Promise<number> {
+  const text = await (await fetch(h.url.replace(/\/graphql$/, '/metrics'))).text();
+  const line = text.split('\n').find((l) => l.startsWith('gateway_active_subscriptions{subscription="executionUpdated"}'));
+  return line ? Number(line.split(' ').at(-1)) : 0;
+}
 const workflowOf = (executionId: string) => h.simulator.data.workflows.find((w) => w.executionIds.includes(executionId))!.id;
 
 /** Moves simulated time in steps until the subscription completes. */
@@ -113,7 +119,12 @@ describe('one shared poll per execution', () => {
     const subs = clients.map((client) => subscribe(client, ExecutionUpdated, { id: globalId }));
     await Promise.all(subs.map((sub) => sub.next(1, 10_000)));
     expect(h.gateway.live.watches.stats()).toMatchObject({ watching: 1, polling: 1, subscribers: 100 });
+    expect(await activeSubscriptions()).toBe(100);
     await sleep(600); // a scaled minute
+    // The shared poll serves everyone: its calls carry no subscriber's request id.
+    const polls = h.simulator.requests().filter((r) => r.route === workflowsRoutes.detail).slice(1);
+    expect(polls.length).toBeGreaterThan(0);
+    for (const poll of polls) expect(poll.headers['x-request-id']).toBeUndefined();
     const elapsed = Date.now() - started;
     const calls = detailHits();
     // One watcher: the first read, then at most one poll per minimum interval (it is unchanged, so it backs off).
@@ -122,6 +133,7 @@ describe('one shared poll per execution', () => {
     console.log(`[live] 100 subscribers, ${elapsed} ms (scaled ×100): ${calls} upstream calls`);
     for (const client of clients) client.dispose();
     await eventually(() => h.gateway.live.watches.stats().watching === 0, 3000, 'every watcher to stop');
+    expect(await activeSubscriptions()).toBe(0);
     const after = detailHits();
     await sleep(300);
     expect(detailHits()).toBe(after);

@@ -6,6 +6,7 @@
  * what arrives on the bus (polls, webhooks) to its own subscribers. A watcher stops when its last
  * subscriber leaves, when the thing is terminal, and on close.
  */
+import { outsideRequest } from '../observability/index.ts';
 import type { Credentials } from '../upstreams/types.ts';
 import { type Bus, type Coordination, type LiveMessage, liveJson, type Unsubscribe } from './bus.ts';
 
@@ -277,7 +278,8 @@ export function createWatches(deps: {
     async open<T>(source: Source<T>, credentials: Credentials) {
       let watcher = watchers.get(source.topic);
       if (!watcher) {
-        watcher = createWatcher(source, credentials);
+        // The watcher outlives this request and serves every subscriber: its polls carry no one's request id.
+        watcher = outsideRequest(() => createWatcher(source, credentials));
         watchers.set(source.topic, watcher);
       }
       const own = watcher;

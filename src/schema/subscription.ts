@@ -29,6 +29,34 @@ export function executionRefOf(globalId: string): ExecutionRef {
   }
 }
 
+/** The subscription's iterator, counted in `gateway_active_subscriptions` until it ends however it ends. */
+function counted<T>(iterator: AsyncIterableIterator<T>, done: () => void): AsyncIterableIterator<T> {
+  return {
+    next: () =>
+      iterator.next().then(
+        (result) => {
+          if (result.done) done();
+          return result;
+        },
+        (error: unknown) => {
+          done();
+          throw error;
+        },
+      ),
+    return: (value?: unknown) => {
+      done();
+      return iterator.return ? iterator.return(value) : Promise.resolve({ done: true, value: undefined });
+    },
+    throw: (error?: unknown) => {
+      done();
+      return iterator.throw ? iterator.throw(error) : Promise.reject(error);
+    },
+    [Symbol.asyncIterator]() {
+      return this;
+    },
+  };
+}
+
 export function liveOf(context: Context): Live {
   if (!context.live) throw new Error('live updates are not set up in this gateway');
   return context.live;
@@ -54,7 +82,8 @@ builder.subscriptionFields((t) => ({
     args: { id: t.arg.id({ required: true, description: 'The global id of a WorkflowExecution, ModelExecution or TaskExecution.' }) },
     subscribe: (_root, { id }, context) => {
       const live = liveOf(context);
-      return live.watches.open(executionSource(live.upstreams, executionRefOf(String(id))), context.credentials);
+      const source = executionSource(live.upstreams, executionRefOf(String(id)));
+      return live.watches.open(source, context.credentials).then((events) => counted(events, context.observer.subscriptionStarted('executionUpdated')));
     },
     resolve: (execution, _args, context) => {
       freshLoaders(context);
@@ -71,7 +100,9 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, { workflowId, bulkId }, context) => {
       if (workflowId.trim() === '') throw badUserInput('workflowId must not be empty', 'workflowId');
       const live = liveOf(context);
-      return live.watches.open(bulkSource(live.upstreams, { workflowId, bulkId }), context.credentials);
+      return live.watches
+        .open(bulkSource(live.upstreams, { workflowId, bulkId }), context.credentials)
+        .then((events) => counted(events, context.observer.subscriptionStarted('bulkProgress')));
     },
     resolve: (progress) => progress,
   }),
