@@ -26,7 +26,16 @@ export type Handlers = Readonly<Record<string, (arg: unknown) => unknown>>;
 export function serve<T>(ready: T, handlers: Handlers, close: () => Promise<void>): void {
   const send = process.send?.bind(process);
   if (!send) throw new Error('run me through bench/run.ts (no IPC channel)');
-  const always: Handlers = { ...handlers, cpu: () => process.cpuUsage(), rss: () => process.memoryUsage().rss };
+  const always: Handlers = {
+    ...handlers,
+    cpu: () => process.cpuUsage(),
+    memory: () => {
+      // A full collection first (children run with --expose-gc), so heapUsed is what is alive.
+      (globalThis as { gc?: () => void }).gc?.();
+      const { rss, heapUsed } = process.memoryUsage();
+      return { rss, heapUsed };
+    },
+  };
   process.on('message', (message: Call) => {
     Promise.resolve()
       .then(() => {

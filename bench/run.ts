@@ -71,7 +71,7 @@ const gatewayEnv = {
 };
 const startGateway = (env: Record<string, string>, execArgv: readonly string[] = []) =>
   startChild<{ url: string }>(new URL('gateway.ts', import.meta.url), { ...gatewayEnv, ...env }, execArgv);
-const gateway = await startGateway({}, args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : []);
+const gateway = await startGateway({}, ['--expose-gc', ...(args.profile ? ['--cpu-prof', `--cpu-prof-dir=${args.profile}`] : [])]);
 const url = gateway.ready.url;
 const client = new Agent({ connections: 1 });
 const headers = { 'content-type': 'application/json', accept: 'application/graphql-response+json' };
@@ -153,8 +153,11 @@ try {
   await simulator.call('latency', latencyMs);
   const runStarted = performance.now();
   // The first sample follows the first workload's c=50 run: V8 grows its heap to the load first.
-  const rss: { at: number; bytes: number }[] = [];
-  const sampleRss = async () => rss.push({ at: (performance.now() - runStarted) / 1000, bytes: await gateway.call<number>('rss') });
+  const rss: { at: number; bytes: number; heapUsed: number }[] = [];
+  const sampleRss = async () => {
+    const { rss: bytes, heapUsed } = await gateway.call<{ rss: number; heapUsed: number }>('memory');
+    rss.push({ at: (performance.now() - runStarted) / 1000, bytes, heapUsed });
+  };
   // One direct upstream GET: latency plus loopback plus the simulator's own work, the floor of one round trip.
   const directCallP50 = percentile(await timed(budget.baselineRuns, baseline.fetchers.W1), 50);
 
@@ -280,10 +283,12 @@ try {
     endMiB: mib(last.bytes),
     maxMiB: mib(Math.max(...rss.map((sample) => sample.bytes))),
     changePercent: round(((last.bytes - first.bytes) / first.bytes) * 100),
+    heapUsedAfterGcMiB: { first: mib(first.heapUsed), last: mib(last.heapUsed) },
   };
   console.log(
     `gateway RSS from ${round(first.at)} s to ${rssReport.seconds} s of load: ${rssReport.warmMiB} MiB after the first workload, ${rssReport.endMiB} MiB at the end ` +
-      `(${rssReport.changePercent >= 0 ? '+' : ''}${rssReport.changePercent}%), max ${rssReport.maxMiB} MiB`,
+      `(${rssReport.changePercent >= 0 ? '+' : ''}${rssReport.changePercent}%), max ${rssReport.maxMiB} MiB; ` +
+      `heap in use after a full GC ${rssReport.heapUsedAfterGcMiB.first} → ${rssReport.heapUsedAfterGcMiB.last} MiB`,
   );
   const report = {
     gatewayRss: rssReport,

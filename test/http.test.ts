@@ -66,12 +66,17 @@ describe('browser safety', () => {
     expect(h.simulator.totalHits()).toBe(0);
   });
 
-  it('never runs a mutation over GET', async () => {
-    const response = await fetch(`${h.url}?query=${encodeURIComponent('mutation { __typename }')}`, {
-      headers: { accept: 'application/graphql-response+json', 'x-graphql-yoga-csrf': '1' },
-    });
-    expect(response.status).toBe(405);
-    await response.arrayBuffer();
+  it('never runs a mutation over GET: a real cancel reaches no upstream', async () => {
+    const task = h.simulator.data.taskExecutionIds[0]!;
+    h.simulator.resetHits();
+    for (const query of ['mutation { __typename }', `mutation { cancelTaskExecution(executionId: ${JSON.stringify(task)}) { executionId } }`]) {
+      const response = await fetch(`${h.url}?query=${encodeURIComponent(query)}`, {
+        headers: { accept: 'application/graphql-response+json', 'x-graphql-yoga-csrf': '1' },
+      });
+      expect(response.status).toBe(405);
+      await response.arrayBuffer();
+    }
+    expect(h.simulator.totalHits()).toBe(0);
   });
 });
 
