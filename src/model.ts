@@ -185,6 +185,26 @@ export interface Page<T> {
 }
 
 /** Progress of a set of executions, counted by normalised status. */
+/** A bulk trigger takes at most 10 inputs; this bounds paging should a bulk ever be larger. */
+const maxBulkPages = 10;
+
+/**
+ * Every member of a bulk, read page after page (100 per page) through the workflows list
+ * filtered by `bulk_id`; `readPage` is the caller's way to that list (a loader or a client).
+ */
+export async function bulkMembers(
+  bulk: Bulk,
+  readPage: (query: { workflowId: string; bulkId: string; offset: number; limit: number }) => Promise<Page<WorkflowExecution>>,
+): Promise<WorkflowExecution[]> {
+  const members: WorkflowExecution[] = [];
+  for (let pageIndex = 0; pageIndex < maxBulkPages; pageIndex++) {
+    const page = await readPage({ workflowId: bulk.workflowId, bulkId: bulk.bulkId, offset: members.length, limit: 100 });
+    members.push(...page.items);
+    if (!page.hasNextPage || page.items.length === 0) break;
+  }
+  return members;
+}
+
 export function progressOf(executions: readonly Pick<ExecutionBase, 'status'>[]): BulkProgress {
   const count = (status: ExecutionStatus) => executions.filter((e) => e.status === status).length;
   const total = executions.length;

@@ -19,10 +19,6 @@ export const topics = {
   bulk: (workflowId: string, bulkId: string) => `bulk:${workflowId}:${bulkId.toLowerCase()}`,
 } as const;
 
-/** A bulk trigger takes at most 10 inputs; this bounds paging should a bulk ever be larger. */
-const maxBulkPages = 10;
-const bulkPageSize = 100;
-
 export function executionSource(upstreams: Upstreams, ref: ExecutionRef): Source<model.Execution> {
   const base = {
     topic: topics.execution(ref.source, ref.executionId),
@@ -53,17 +49,7 @@ export function bulkSource(upstreams: Upstreams, bulk: model.Bulk): Source<model
     topic: topics.bulk(bulk.workflowId, bulk.bulkId),
     isTerminal: (progress) => progress.isComplete,
     fetch: async (credentials) => {
-      const members: model.WorkflowExecution[] = [];
-      for (let page = 0; page < maxBulkPages; page++) {
-        const answer = await upstreams.workflows.listExecutions(credentials, {
-          workflowId: bulk.workflowId,
-          bulkId: bulk.bulkId,
-          offset: members.length,
-          limit: bulkPageSize,
-        });
-        members.push(...answer.items);
-        if (!answer.hasNextPage || answer.items.length === 0) break;
-      }
+      const members = await model.bulkMembers(bulk, (query) => upstreams.workflows.listExecutions(credentials, query));
       if (members.length === 0) throw notFound('workflows', `Bulk ${bulk.bulkId}`);
       return model.progressOf(members);
     },

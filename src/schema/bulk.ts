@@ -9,23 +9,9 @@ import { WorkflowExecutionConnection } from './connections.ts';
 import { cutWindow, fitsFirstPage, maxPageSize, offsetWindow, toConnection, upstreamLimit } from './paging.ts';
 import { Bulk, BulkProgress } from './refs.ts';
 
-/** A bulk trigger takes at most 10 inputs; this bounds paging should a bulk ever be larger. */
-const maxProgressPages = 10;
-
-/** Every member of a bulk, through the list endpoint filtered by `bulk_id`. */
-async function bulkMembers(bulk: model.Bulk, context: Context): Promise<model.WorkflowExecution[]> {
-  const members: model.WorkflowExecution[] = [];
-  for (let pageIndex = 0; pageIndex < maxProgressPages; pageIndex++) {
-    const page = await context.loaders.workflowExecutionPage.load({
-      workflowId: bulk.workflowId,
-      bulkId: bulk.bulkId,
-      offset: members.length,
-      limit: maxPageSize,
-    });
-    members.push(...page.items);
-    if (!page.hasNextPage || page.items.length === 0) break;
-  }
-  return members;
+/** Every member of a bulk, through the request's page loader. */
+function bulkMembers(bulk: model.Bulk, context: Context): Promise<model.WorkflowExecution[]> {
+  return model.bulkMembers(bulk, (query) => context.loaders.workflowExecutionPage.load(query));
 }
 
 export function bulkGlobalId(bulk: model.Bulk): string {
