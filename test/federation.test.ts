@@ -161,4 +161,28 @@ describe('federation v2 subgraph', () => {
     expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);
     expect(h.simulator.hits()).toEqual({ [flowsRoutes.bulk]: 1 });
   });
+
+  it('refuses key fields that are not non-empty strings before any upstream call (no path tricks through _Any)', async () => {
+    h.simulator.resetHits();
+    const representations = [
+      { __typename: 'TaskExecution', executionId: ['..'] },
+      { __typename: 'ModelExecution', executionId: ['..'] },
+      { __typename: 'WorkflowExecution', workflowId: { a: 1 }, executionId: 'x' },
+      { __typename: 'Bulk', workflowId: 'w', bulkId: 7 },
+      { __typename: 'TaskExecution', id: ['a'] },
+      { __typename: 'TaskExecution', executionId: '' },
+    ];
+    const response = await fetch(subgraphUrl, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        query: `query($r: [_Any!]!) { _entities(representations: $r) { __typename } }`,
+        variables: { r: representations },
+      }),
+    });
+    const body = (await response.json()) as { data: { _entities: unknown[] }; errors?: { extensions?: { code?: string } }[] };
+    expect(body.data._entities).toEqual(representations.map(() => null));
+    expect(body.errors?.map((e) => e.extensions?.code)).toEqual(representations.map(() => 'BAD_USER_INPUT'));
+    expect(h.simulator.totalHits()).toBe(0);
+  });
 });

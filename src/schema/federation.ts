@@ -22,30 +22,49 @@ async function loadByGlobalId<T>(typename: string, id: string, context: Context)
   return (await loadNode(id, context)) as T;
 }
 
+/**
+ * Representations arrive as `_Any`: whatever JSON the router (or anyone reaching this path) sends.
+ * Every key field must be a non-empty string before it goes near a loader or an upstream path;
+ * the resolvers below are async so that a bad key rejects its own entity, not the whole list.
+ */
+function keyOf<K extends string>(representation: object, fields: readonly K[]): Record<K, string> {
+  const key = {} as Record<K, string>;
+  for (const field of fields) {
+    const value = (representation as Record<string, unknown>)[field];
+    if (typeof value !== 'string' || value === '') throw badUserInput(`Entity key field ${field} must be a non-empty string`, field);
+    key[field] = value;
+  }
+  return key;
+}
+
 builder.asEntity(WorkflowExecution, {
   key: [byId, builder.selection<{ workflowId: string; executionId: string }>('workflowId executionId')],
-  resolveReference: (ref, context) =>
+  resolveReference: async (ref, context) =>
     'id' in ref
-      ? loadByGlobalId<model.WorkflowExecution>('WorkflowExecution', ref.id, context)
-      : context.loaders.workflowExecution.load({ workflowId: ref.workflowId, executionId: ref.executionId }),
+      ? loadByGlobalId<model.WorkflowExecution>('WorkflowExecution', keyOf(ref, ['id']).id, context)
+      : context.loaders.workflowExecution.load(keyOf(ref, ['workflowId', 'executionId'])),
 });
 
 builder.asEntity(ModelExecution, {
   key: [byId, builder.selection<{ executionId: string }>('executionId')],
-  resolveReference: (ref, context) =>
-    'id' in ref ? loadByGlobalId<model.ModelExecution>('ModelExecution', ref.id, context) : context.loaders.prediction.load(ref.executionId),
+  resolveReference: async (ref, context) =>
+    'id' in ref
+      ? loadByGlobalId<model.ModelExecution>('ModelExecution', keyOf(ref, ['id']).id, context)
+      : context.loaders.prediction.load(keyOf(ref, ['executionId']).executionId),
 });
 
 builder.asEntity(TaskExecution, {
   key: [byId, builder.selection<{ executionId: string }>('executionId')],
-  resolveReference: (ref, context) =>
-    'id' in ref ? loadByGlobalId<model.TaskExecution>('TaskExecution', ref.id, context) : context.loaders.taskExecution.load(ref.executionId),
+  resolveReference: async (ref, context) =>
+    'id' in ref
+      ? loadByGlobalId<model.TaskExecution>('TaskExecution', keyOf(ref, ['id']).id, context)
+      : context.loaders.taskExecution.load(keyOf(ref, ['executionId']).executionId),
 });
 
 builder.asEntity(Bulk, {
   key: [byId, builder.selection<{ workflowId: string; bulkId: string }>('workflowId bulkId')],
-  resolveReference: (ref, context) =>
-    'id' in ref ? loadByGlobalId<model.Bulk>('Bulk', ref.id, context) : loadBulk({ workflowId: ref.workflowId, bulkId: ref.bulkId }, context),
+  resolveReference: async (ref, context) =>
+    'id' in ref ? loadByGlobalId<model.Bulk>('Bulk', keyOf(ref, ['id']).id, context) : loadBulk(keyOf(ref, ['workflowId', 'bulkId']), context),
 });
 
 /**

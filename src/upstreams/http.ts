@@ -141,6 +141,8 @@ const sensitiveHeaders = new Set(['authorization', 'x-api-key', 'x-project-id'])
  * address another upstream path; empty, `.` and `..` are refused before any call.
  */
 export function segment(id: string): string {
+  // Values can reach here from untyped JSON (federation's `_Any`): only a string is an id.
+  if (typeof id !== 'string') throw badUserInput('An id must be a string');
   if (id === '' || id === '.' || id === '..') throw badUserInput('An id must not be empty, "." or ".."');
   return encodeURIComponent(id);
 }
