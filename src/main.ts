@@ -42,6 +42,10 @@ async function main(): Promise<void> {
   } else {
     const configured = Object.values(config.upstreams).map((u) => `${u.name}=${u.baseUrl ? 'configured' : 'NOT CONFIGURED'}`);
     logger.info(`Execution Gateway on ${url} over live upstreams (${configured.join(', ')})`);
+    if (config.production && config.live.webhookSecret === null) {
+      // The workflows host signs nothing: without a shared secret anyone can post a forged completion.
+      logger.warn('WEBHOOK_SECRET is not set: /webhooks/* accept unauthenticated calls; set it (triggers then pass it in the webhook URL)');
+    }
   }
 
   let stopping = false;
