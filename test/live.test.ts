@@ -4,8 +4,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { examplesFrom, graphiqlTabs } from '../src/graphiql.ts';
+import { createMemoryBus, createMemoryCoordination } from '../src/live/bus.ts';
+import { createWatches, type Source } from '../src/live/watch.ts';
 import { encodeGlobalId } from '../src/schema/builder.ts';
 import { workflowsRoutes } from '../src/simulator/index.ts';
+import type { Credentials } from '../src/upstreams/types.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
 import {
   BulkProgressUpdated,
@@ -161,6 +164,29 @@ describe('one shared poll per execution', () => {
   });
 });
 
+describe('a client that leaves early', () => {
+  it('leaving while the first read is pending leaves no subscriber, watcher or poll behind', async () => {
+    const own = await startHarness({ env: scaled });
+    const { waitingTask } = own.simulator.data.picks;
+    own.simulator.setLatency(500);
+    const client = sseClient(own.url);
+    const sub = subscribe(client, ExecutionUpdated, { id: encodeGlobalId('TaskExecution', waitingTask) });
+    await sleep(100);
+    expect(own.gateway.live.watches.stats()).toMatchObject({ watching: 1, subscribers: 1 });
+    sub.dispose();
+    // Well past the pending read (500 ms) and several minimum intervals.
+    await sleep(1500);
+    expect(own.gateway.live.watches.stats()).toEqual({ watching: 0, polling: 0, subscribers: 0 });
+    const metrics = await (await fetch(own.url.replace(/\/graphql$/, '/metrics'))).text();
+    expect(metrics).not.toMatch(/^gateway_active_subscriptions\{subscription="executionUpdated"\} [1-9]/m);
+    const calls = own.simulator.totalHits();
+    await sleep(300);
+    expect(own.simulator.totalHits()).toBe(calls);
+    client.dispose();
+    await own.close();
+  });
+});
+
 describe('bulkProgress', () => {
   it('polls the list endpoint filtered by bulk_id (never per execution) and completes when the bulk is complete', async () => {
     // Its own simulator: the other tests moved this one's clock past the bulk's end.
@@ -225,5 +251,37 @@ describe('close', () => {
     await own.gateway.live.close();
     expect(own.gateway.live.watches.stats().watching).toBe(0);
     await own.close();
+  });
+});
+
+// Races that are hard to stage over HTTP: the watchers alone, over the in-memory bus and a source that counts its reads.
+describe('watchers (unit)', () => {
+  const as = (apiKey: string): Credentials => ({ apiKey, tasksToken: null, tasksProjectId: null });
+  const settings = { minMs: 20, maxMs: 40, leaseMs: 1000 };
+  /** A source whose reads are recorded (by api key) and answered by `answer`. */
+  function recordingSource(answer: (credentials: Credentials, read: number) => Promise<{ n: number }>) {
+    const reads: string[] = [];
+    const source: Source<{ n: number }> = {
+      topic: 'unit:thing',
+      fetch: (credentials) => {
+        reads.push(credentials.apiKey!);
+        return answer(credentials, reads.length);
+      },
+      isTerminal: () => false,
+    };
+    return { source, reads };
+  }
+
+  it('a client that leaves after its first value ends its stream and stops the watcher', async () => {
+    const watches = createWatches({ bus: createMemoryBus(), coordination: createMemoryCoordination(), settings });
+    const { source } = recordingSource(async () => ({ n: 1 }));
+    const leaving = new AbortController();
+    const events = await watches.open(source, as('a'), leaving.signal);
+    expect(await events.next()).toEqual({ value: { n: 1 }, done: false });
+    const pending = events.next();
+    leaving.abort();
+    expect(await Promise.race([pending, sleep(500).then(() => 'still waiting')])).toEqual({ value: undefined, done: true });
+    expect(watches.stats()).toEqual({ watching: 0, polling: 0, subscribers: 0 });
+    await watches.close();
   });
 });

@@ -41,9 +41,10 @@ export interface WatchLogger {
 export interface Watches {
   /**
    * The current state first (read with these credentials, so an unreadable thing fails here,
-   * before any stream), then one value per change; ends after a terminal value.
+   * before any stream), then one value per change; ends after a terminal value, or once `signal`
+   * aborts (the client left): before the first value that rejects with the abort reason.
    */
-  open<T>(source: Source<T>, credentials: Credentials): Promise<AsyncIterableIterator<T>>;
+  open<T>(source: Source<T>, credentials: Credentials, signal?: AbortSignal): Promise<AsyncIterableIterator<T>>;
   /** Watchers on this replica, and how many of them poll (hold the lease). */
   stats(): { readonly watching: number; readonly polling: number; readonly subscribers: number };
   close(): Promise<void>;
@@ -275,7 +276,8 @@ export function createWatches(deps: {
   }
 
   return {
-    async open<T>(source: Source<T>, credentials: Credentials) {
+    async open<T>(source: Source<T>, credentials: Credentials, signal?: AbortSignal) {
+      signal?.throwIfAborted();
       let watcher = watchers.get(source.topic);
       if (!watcher) {
         // The watcher outlives this request and serves every subscriber: its polls carry no one's request id.
@@ -286,12 +288,20 @@ export function createWatches(deps: {
       const channel = createChannel<T>(() => own.remove(sink));
       const sink: Sink = { ready: false, pending: undefined, lastPrint: null, ...channel.sink };
       own.sinks.add(sink);
+      // A client that leaves while the first read is pending must not stay a subscriber (and keep the watcher polling).
+      let leave: () => void = () => undefined;
+      const left = new Promise<never>((_resolve, reject) => {
+        leave = () => reject(signal?.reason);
+      });
+      signal?.addEventListener('abort', leave, { once: true });
       let current: unknown;
       try {
-        current = await own.current(credentials);
+        current = await Promise.race([own.current(credentials), left]);
       } catch (error) {
         own.remove(sink);
         throw error;
+      } finally {
+        signal?.removeEventListener('abort', leave);
       }
       sink.ready = true;
       own.deliver(sink, current);
@@ -299,6 +309,8 @@ export function createWatches(deps: {
       sink.pending = undefined;
       // The watcher ended (terminal, or closing) while this subscriber waited: nothing more will come.
       if (own.isFinished()) channel.sink.end();
+      // From now on, leaving ends the stream whether or not its consumer asks for the next value.
+      else signal?.addEventListener('abort', () => void channel.iterator.return?.(), { once: true });
       return channel.iterator;
     },
     stats: () => {

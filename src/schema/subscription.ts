@@ -4,6 +4,7 @@
  * completes once it is terminal. However many subscribe, each execution has one shared upstream
  * poll (src/live), and a webhook reaches subscribers at once.
  */
+import type { YogaInitialContext } from 'graphql-yoga';
 import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
 import { bulkSource, type ExecutionRef, executionSource, type Live } from '../live/index.ts';
@@ -57,6 +58,14 @@ function counted<T>(iterator: AsyncIterableIterator<T>, done: () => void): Async
   };
 }
 
+/**
+ * The request's abort signal: yoga merges its initial context (`request`, `params`) into ours,
+ * though our Context type does not declare it. It aborts when an SSE client disconnects.
+ */
+function leaving(context: Context): AbortSignal | undefined {
+  return (context as Context & Partial<Pick<YogaInitialContext, 'request'>>).request?.signal;
+}
+
 export function liveOf(context: Context): Live {
   if (!context.live) throw new Error('live updates are not set up in this gateway');
   return context.live;
@@ -83,7 +92,7 @@ builder.subscriptionFields((t) => ({
     subscribe: (_root, { id }, context) => {
       const live = liveOf(context);
       const source = executionSource(live.upstreams, executionRefOf(String(id)));
-      return live.watches.open(source, context.credentials).then((events) => counted(events, context.observer.subscriptionStarted('executionUpdated')));
+      return live.watches.open(source, context.credentials, leaving(context)).then((events) => counted(events, context.observer.subscriptionStarted('executionUpdated')));
     },
     resolve: (execution, _args, context) => {
       freshLoaders(context);
@@ -101,7 +110,7 @@ builder.subscriptionFields((t) => ({
       if (workflowId.trim() === '') throw badUserInput('workflowId must not be empty', 'workflowId');
       const live = liveOf(context);
       return live.watches
-        .open(bulkSource(live.upstreams, { workflowId, bulkId }), context.credentials)
+        .open(bulkSource(live.upstreams, { workflowId, bulkId }), context.credentials, leaving(context))
         .then((events) => counted(events, context.observer.subscriptionStarted('bulkProgress')));
     },
     resolve: (progress) => progress,
