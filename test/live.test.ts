@@ -284,4 +284,26 @@ describe('watchers (unit)', () => {
     expect(watches.stats()).toEqual({ watching: 0, polling: 0, subscribers: 0 });
     await watches.close();
   });
+
+  it('a first read that fails for its creator still leaves a poll for the subscriber who joined meanwhile, with its credentials', async () => {
+    let failFirst: (error: Error) => void = () => undefined;
+    const { source, reads } = recordingSource((_credentials, read) =>
+      read === 1 ? new Promise((_resolve, reject) => (failFirst = reject)) : Promise.resolve({ n: read }),
+    );
+    const watches = createWatches({ bus: createMemoryBus(), coordination: createMemoryCoordination(), settings });
+    const creator = watches.open(source, as('a'));
+    await sleep(5);
+    const joiner = await watches.open(source, as('b'));
+    failFirst(new Error('upstream down'));
+    await expect(creator).rejects.toThrow('upstream down');
+    expect(watches.stats()).toMatchObject({ watching: 1, subscribers: 1 });
+    const before = reads.length;
+    await sleep(500);
+    const polls = reads.slice(before);
+    expect(polls.length).toBeGreaterThan(3);
+    expect(new Set(polls)).toEqual(new Set(['b']));
+    await joiner.return!();
+    expect(watches.stats().watching).toBe(0);
+    await watches.close();
+  });
 });

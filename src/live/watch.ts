@@ -51,6 +51,8 @@ export interface Watches {
 }
 
 interface Sink {
+  /** Whose read let it in: the watcher polls with a present subscriber's credentials. */
+  readonly credentials: Credentials;
   /** Set once the subscriber got its first value: earlier changes wait in `pending`. */
   ready: boolean;
   pending: unknown;
@@ -61,7 +63,6 @@ interface Sink {
 
 interface Watcher {
   readonly sinks: Set<Sink>;
-  readonly credentialsKey: string;
   current(credentials: Credentials): Promise<unknown>;
   deliver(sink: Sink, value: unknown): void;
   remove(sink: Sink): void;
@@ -73,7 +74,7 @@ interface Watcher {
 const keyOf = (credentials: Credentials) => JSON.stringify([credentials.apiKey, credentials.tasksToken, credentials.tasksProjectId]);
 
 /** A pull-based queue for one subscriber; `return()` (the client left) detaches it. */
-function createChannel<T>(onReturn: () => void): { sink: Omit<Sink, 'ready' | 'pending' | 'lastPrint'>; iterator: AsyncIterableIterator<T> } {
+function createChannel<T>(onReturn: () => void): { sink: Omit<Sink, 'ready' | 'pending' | 'lastPrint' | 'credentials'>; iterator: AsyncIterableIterator<T> } {
   const queue: T[] = [];
   let done = false;
   let waiting: ((result: IteratorResult<T>) => void) | null = null;
@@ -132,8 +133,9 @@ export function createWatches(deps: {
 
   const spread = (ms: number) => Math.round(ms * (1 - jitter + 2 * jitter * Math.random()));
 
-  function createWatcher<T>(source: Source<T>, credentials: Credentials): Watcher {
+  function createWatcher<T>(source: Source<T>, creatorCredentials: Credentials): Watcher {
     const { topic } = source;
+    let credentials = creatorCredentials;
     const sinks = new Set<Sink>();
     let last: T | null = null;
     let lastPrint: string | null = null;
@@ -176,6 +178,17 @@ export function createWatches(deps: {
       timer = setTimeout(() => void tick(), spread(ms));
     };
 
+    /**
+     * The poll's credentials: the current ones while a subscriber who holds them is present, else
+     * those of a present subscriber (whose own read succeeded), never only a departed one's.
+     */
+    const pollCredentials = (): Credentials | null => {
+      const present = [...sinks].filter((sink) => sink.ready);
+      if (present.some((sink) => keyOf(sink.credentials) === keyOf(credentials))) return credentials;
+      credentials = present[0]?.credentials ?? credentials;
+      return present.length > 0 ? credentials : null;
+    };
+
     const tick = async () => {
       if (finished || busy) return;
       busy = true;
@@ -184,8 +197,11 @@ export function createWatches(deps: {
         if (finished) return;
         // Another replica polls it; this one hears its changes on the bus and checks back later.
         if (!owner) return schedule(settings.maxMs);
+        const asking = pollCredentials();
+        // Every subscriber still waits for its own first read: look again once one has it.
+        if (!asking) return schedule(interval);
         try {
-          const value = await source.fetch(credentials);
+          const value = await source.fetch(asking);
           const news = liveJson.stringify(value) !== lastPrint;
           if (news) void bus.publish(topic, { kind: 'state', value }).catch((error: unknown) => warn(error, 'live publish failed'));
           apply(value);
@@ -224,26 +240,30 @@ export function createWatches(deps: {
 
     const subscribed: Promise<Unsubscribe> = bus.subscribe(topic, onMessage);
     // The watcher's first read doubles as its first poll; subscribers with the same credentials share it.
-    const initial: Promise<T> = subscribed.then(() => source.fetch(credentials));
+    let initial: Promise<T> | null = subscribed.then(() => source.fetch(credentials));
     initial.then(
       (value) => {
         apply(value);
         schedule(interval);
       },
-      () => undefined, // the subscribers waiting on it get the error
+      () => {
+        // The subscribers waiting on it get the error and leave; later ones make their own first read.
+        initial = null;
+        // Those who joined meanwhile with other credentials stay: poll for them (the last leaving finishes it).
+        if (sinks.size === 0) void watcher.finish();
+        else schedule((interval = Math.min(settings.maxMs, interval * 2)));
+      },
     );
     subscribed.catch((error: unknown) => warn(error, 'live subscribe failed'));
 
     const watcher: Watcher = {
       sinks,
-      credentialsKey: keyOf(credentials),
       current: async (asking) => {
-        if (keyOf(asking) !== watcher.credentialsKey) {
-          // Other credentials: their own read, so a caller who may not read it learns so.
-          await subscribed;
-          return source.fetch(asking);
-        }
-        return last ?? initial;
+        const shared = keyOf(asking) === keyOf(credentials) ? (last ?? initial) : null;
+        if (shared !== null) return shared;
+        // Other credentials: their own read, so a caller who may not read it learns so.
+        await subscribed;
+        return source.fetch(asking);
       },
       deliver,
       remove: (sink) => {
@@ -286,7 +306,7 @@ export function createWatches(deps: {
       }
       const own = watcher;
       const channel = createChannel<T>(() => own.remove(sink));
-      const sink: Sink = { ready: false, pending: undefined, lastPrint: null, ...channel.sink };
+      const sink: Sink = { ready: false, pending: undefined, lastPrint: null, credentials, ...channel.sink };
       own.sinks.add(sink);
       // A client that leaves while the first read is pending must not stay a subscriber (and keep the watcher polling).
       let leave: () => void = () => undefined;
