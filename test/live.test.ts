@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { examplesFrom, graphiqlTabs } from '../src/graphiql.ts';
-import { createMemoryBus, createMemoryCoordination } from '../src/live/bus.ts';
+import { type Coordination, createMemoryBus, createMemoryCoordination } from '../src/live/bus.ts';
 import { createWatches, type Source } from '../src/live/watch.ts';
 import { encodeGlobalId } from '../src/schema/builder.ts';
 import { workflowsRoutes } from '../src/simulator/index.ts';
@@ -304,6 +304,25 @@ describe('watchers (unit)', () => {
     expect(new Set(polls)).toEqual(new Set(['b']));
     await joiner.return!();
     expect(watches.stats().watching).toBe(0);
+    await watches.close();
+  });
+
+  it('a lease granted after the watcher finished is released', async () => {
+    let grant: ((held: boolean) => void) | null = null;
+    const released: string[] = [];
+    const coordination: Coordination = {
+      ...createMemoryCoordination(),
+      lease: () => new Promise((resolve) => (grant = resolve)),
+      release: async (name) => void released.push(name),
+    };
+    const watches = createWatches({ bus: createMemoryBus(), coordination, settings });
+    const { source } = recordingSource(async () => ({ n: 1 }));
+    const events = await watches.open(source, as('a'));
+    await eventually(() => grant !== null, 1000, 'the first poll to ask for the lease');
+    await events.return!();
+    grant!(true);
+    await eventually(() => released.length > 0, 1000, 'the lease to be released');
+    expect(released).toEqual(['unit:thing']);
     await watches.close();
   });
 });

@@ -194,7 +194,11 @@ export function createWatches(deps: {
       busy = true;
       try {
         owner = await coordination.lease(topic, settings.leaseMs);
-        if (finished) return;
+        // finish() ran while the lease was asked for, and may have seen no lease to give up.
+        if (finished) {
+          if (owner) await release();
+          return;
+        }
         // Another replica polls it; this one hears its changes on the bus and checks back later.
         if (!owner) return schedule(settings.maxMs);
         const asking = pollCredentials();
@@ -218,6 +222,8 @@ export function createWatches(deps: {
         busy = false;
       }
     };
+
+    const release = () => coordination.release(topic).catch((error: unknown) => warn(error, 'live release failed'));
 
     const warn = (error: unknown, message: string) => {
       try {
@@ -284,7 +290,7 @@ export function createWatches(deps: {
           } catch {
             // never subscribed: nothing to undo
           }
-          if (owner) await coordination.release(topic).catch((error: unknown) => warn(error, 'live release failed'));
+          if (owner) await release();
         })();
         const done = finished;
         stopping.add(done);
