@@ -8,6 +8,8 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { LiveMessage } from '../src/live/bus.ts';
+import { createRedisLive } from '../src/live/redis.ts';
 import { encodeGlobalId } from '../src/schema/builder.ts';
 import { type Simulator, startSimulator } from '../src/simulator/index.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
@@ -120,5 +122,32 @@ describe('two replicas over Redis', () => {
     for (const sub of subs) expect(execution(sub.events.at(-1))).toMatchObject({ status: 'COMPLETED' });
     expect(state).not.toBe('completed');
     await Promise.all([a.close(), b.close()]);
+  });
+});
+
+describe('the Redis bus', () => {
+  /** Runs `body` while the default user may use no pub/sub channel (SUBSCRIBE and PUBLISH answer NOPERM). */
+  async function withoutChannels(body: () => Promise<void>): Promise<void> {
+    const admin = new Redis(redisUrl);
+    try {
+      await admin.call('ACL', 'SETUSER', 'default', 'resetchannels');
+      await body();
+    } finally {
+      await admin.call('ACL', 'SETUSER', 'default', 'allchannels');
+      admin.disconnect();
+    }
+  }
+
+  it('a SUBSCRIBE that fails fails every subscriber waiting on it, and the next subscriber to the channel sends it again', async () => {
+    const live = createRedisLive({ url: redisUrl, prefix: 'bus-test:' });
+    await withoutChannels(async () => {
+      const attempts = await Promise.allSettled([live.bus.subscribe('topic', () => undefined), live.bus.subscribe('topic', () => undefined)]);
+      expect(attempts.map((attempt) => attempt.status)).toEqual(['rejected', 'rejected']);
+    });
+    const received: LiveMessage[][] = [[], []];
+    await Promise.all(received.map((list) => live.bus.subscribe('topic', (message) => list.push(message))));
+    await live.bus.publish('topic', { kind: 'poke' });
+    await eventually(() => received.every((list) => list.length === 1), 2000, 'both subscribers to hear the message');
+    await Promise.all([live.bus.close(), live.coordination.close()]);
   });
 });

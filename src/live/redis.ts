@@ -50,10 +50,11 @@ export function createRedisLive(options: RedisLiveOptions): RedisLive {
   commands.on('error', onError);
   messages.on('error', onError);
   const owner = randomUUID();
-  const handlers = new Map<string, Set<(message: LiveMessage) => void>>();
+  /** Per channel: its handlers, and the one SUBSCRIBE every subscriber to it waits on. */
+  const channels = new Map<string, { readonly handlers: Set<(message: LiveMessage) => void>; readonly subscribed: Promise<unknown> }>();
 
   messages.on('message', (channel: string, text: string) => {
-    const set = handlers.get(channel);
+    const set = channels.get(channel)?.handlers;
     if (!set) return;
     let message: LiveMessage;
     try {
@@ -71,24 +72,31 @@ export function createRedisLive(options: RedisLiveOptions): RedisLive {
     },
     subscribe: async (topic, handler) => {
       const channel = prefix + topic;
-      let set = handlers.get(channel);
-      if (!set) {
-        set = new Set();
-        handlers.set(channel, set);
-        await messages.subscribe(channel);
+      let entry = channels.get(channel);
+      if (!entry) {
+        const created = { handlers: new Set<(message: LiveMessage) => void>(), subscribed: messages.subscribe(channel) };
+        channels.set(channel, created);
+        // A failed SUBSCRIBE must not leave a channel that later subscribers take as subscribed.
+        created.subscribed.catch(() => {
+          if (channels.get(channel) === created && created.handlers.size === 0) channels.delete(channel);
+        });
+        entry = created;
       }
-      set.add(handler);
-      const own = set;
+      await entry.subscribed;
+      // The channel's last subscriber left (and unsubscribed) while this one waited: subscribe afresh.
+      if (channels.get(channel) !== entry) return bus.subscribe(topic, handler);
+      entry.handlers.add(handler);
+      const own = entry;
       return async () => {
-        own.delete(handler);
-        if (own.size === 0 && handlers.get(channel) === own) {
-          handlers.delete(channel);
+        own.handlers.delete(handler);
+        if (own.handlers.size === 0 && channels.get(channel) === own) {
+          channels.delete(channel);
           await messages.unsubscribe(channel).catch(onError);
         }
       };
     },
     close: async () => {
-      handlers.clear();
+      channels.clear();
       await quit(messages);
     },
   };
