@@ -52,6 +52,18 @@ async function replicas(env: Record<string, string>): Promise<[Harness, Harness]
 
 const workflowOf = (executionId: string) => simulator.data.workflows.find((w) => w.executionIds.includes(executionId))!.id;
 
+/** Runs `body` while the default user may use no pub/sub channel (SUBSCRIBE and PUBLISH answer NOPERM). */
+async function withoutChannels(body: () => Promise<void>): Promise<void> {
+  const admin = new Redis(redisUrl);
+  try {
+    await admin.call('ACL', 'SETUSER', 'default', 'resetchannels');
+    await body();
+  } finally {
+    await admin.call('ACL', 'SETUSER', 'default', 'allchannels');
+    admin.disconnect();
+  }
+}
+
 describe('two replicas over Redis', () => {
   it('a webhook received by replica A reaches a subscriber on replica B, and A and B drop each other’s repeats', async () => {
     const [a, b] = await replicas({ LIVE_POLL_MIN_MS: '3600000', LIVE_POLL_MAX_MS: '3600000' });
@@ -126,18 +138,6 @@ describe('two replicas over Redis', () => {
 });
 
 describe('the Redis bus', () => {
-  /** Runs `body` while the default user may use no pub/sub channel (SUBSCRIBE and PUBLISH answer NOPERM). */
-  async function withoutChannels(body: () => Promise<void>): Promise<void> {
-    const admin = new Redis(redisUrl);
-    try {
-      await admin.call('ACL', 'SETUSER', 'default', 'resetchannels');
-      await body();
-    } finally {
-      await admin.call('ACL', 'SETUSER', 'default', 'allchannels');
-      admin.disconnect();
-    }
-  }
-
   it('a SUBSCRIBE that fails fails every subscriber waiting on it, and the next subscriber to the channel sends it again', async () => {
     const live = createRedisLive({ url: redisUrl, prefix: 'bus-test:' });
     await withoutChannels(async () => {
@@ -149,5 +149,21 @@ describe('the Redis bus', () => {
     await live.bus.publish('topic', { kind: 'poke' });
     await eventually(() => received.every((list) => list.length === 1), 2000, 'both subscribers to hear the message');
     await Promise.all([live.bus.close(), live.coordination.close()]);
+  });
+});
+
+describe('webhooks over Redis', () => {
+  it('a webhook that could not be published is not remembered: the host’s retry is delivered', async () => {
+    const [a, b] = await replicas({ LIVE_POLL_MIN_MS: '3600000', LIVE_POLL_MAX_MS: '3600000' });
+    const { runningExecution } = simulator.data.picks;
+    const body = JSON.stringify({ ...simulator.data.workflowExecution(runningExecution)!, execution_id: 'undelivered-1', status: 'completed' });
+    const post = (replica: Harness) => fetch(replica.url.replace(/\/graphql$/, '/webhooks/workflows'), { method: 'POST', body });
+    await withoutChannels(async () => {
+      expect((await post(a)).status).toBe(503);
+    });
+    const retry = await post(b);
+    expect(retry.status).toBe(200);
+    expect(await retry.json()).toEqual({ ok: true });
+    await Promise.all([a.close(), b.close()]);
   });
 });

@@ -4,6 +4,7 @@
  * oversized or unauthenticated call gets a 4xx and changes nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMemoryCoordination } from '../src/live/bus.ts';
 import { predictionWebhookFields } from '../src/live/webhooks.ts';
 import { encodeGlobalId } from '../src/schema/builder.ts';
 import { workflowsRoutes } from '../src/simulator/index.ts';
@@ -96,6 +97,16 @@ describe('POST /webhooks/models', () => {
     expect(older).toMatchObject({ id: 'p2', fields: { status: 'FAILED', error: { message: 'timeout' } } });
     expect(predictionWebhookFields({ id: 'p3', status: 'success', output: 'hi' })).toMatchObject({ fields: { status: 'COMPLETED', output: 'hi', error: null } });
     expect(predictionWebhookFields({ status: 'failed' })).toBe('exec_id must be a non-empty string');
+  });
+});
+
+describe('dedup memory', () => {
+  it('a forgotten key (its webhook was not delivered) is news again', async () => {
+    const coordination = createMemoryCoordination();
+    expect(await coordination.firstSeen('k', 60_000)).toBe(true);
+    expect(await coordination.firstSeen('k', 60_000)).toBe(false);
+    await coordination.forget('k');
+    expect(await coordination.firstSeen('k', 60_000)).toBe(true);
   });
 });
 

@@ -25,6 +25,8 @@ export interface Bus {
 export interface Coordination {
   /** True the first time `key` is seen within `ttlMs` (on any replica sharing this coordination). */
   firstSeen(key: string, ttlMs: number): Promise<boolean>;
+  /** Makes `key` unseen again: what its first sighting stood for did not happen. */
+  forget(key: string): Promise<void>;
   /** Takes or renews the lease on `name` for `ttlMs`; false while another replica holds it. */
   lease(name: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease up if this replica holds it. */
@@ -87,6 +89,7 @@ export function createMemoryCoordination(now: () => number = Date.now): Coordina
       if (seen.size > maxRemembered) seen.delete(seen.keys().next().value as string);
       return true;
     },
+    forget: async (key) => void seen.delete(key),
     // One instance: it always holds every lease.
     lease: async () => true,
     release: async () => undefined,

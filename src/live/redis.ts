@@ -103,6 +103,9 @@ export function createRedisLive(options: RedisLiveOptions): RedisLive {
 
   const coordination: Coordination = {
     firstSeen: async (key, ttlMs) => (await commands.set(`${prefix}seen:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK',
+    forget: async (key) => {
+      await commands.del(`${prefix}seen:${key}`);
+    },
     lease: async (name, ttlMs) => (await commands.eval(leaseScript, 1, `${prefix}lease:${name}`, owner, ttlMs)) === 1,
     release: async (name) => {
       await commands.eval(releaseScript, 1, `${prefix}lease:${name}`, owner);

@@ -95,7 +95,15 @@ export function useWebhooks(options: WebhookOptions): Plugin {
   /** Publishes once per execution id + status; a repeat is acknowledged and dropped. */
   const deliver = async (dedupKey: string, messages: readonly [string, LiveMessage][]): Promise<Outcome> => {
     if (!(await coordination.firstSeen(dedupKey, dedupTtlMs))) return { status: 200, body: { ok: true, duplicate: true } };
-    await Promise.all(messages.map(([topic, message]) => bus.publish(topic, message)));
+    try {
+      await Promise.all(messages.map(([topic, message]) => bus.publish(topic, message)));
+    } catch (error) {
+      // The caller gets a 503 and retries: its retry must not be taken for a repeat of a delivered call.
+      await coordination.forget(dedupKey).catch((forgetError: unknown) =>
+        logger?.warn({ err: forgetError instanceof Error ? forgetError.message : String(forgetError) }, 'webhook dedup key not forgotten'),
+      );
+      throw error;
+    }
     return { status: 200, body: { ok: true } };
   };
 
