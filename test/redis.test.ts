@@ -166,4 +166,18 @@ describe('webhooks over Redis', () => {
     expect(await retry.json()).toEqual({ ok: true });
     await Promise.all([a.close(), b.close()]);
   });
+
+  it('remembers a webhook under a fixed-size key, whatever its execution id', async () => {
+    const [a] = await replicas({ LIVE_POLL_MIN_MS: '3600000', LIVE_POLL_MAX_MS: '3600000' });
+    const { runningExecution } = simulator.data.picks;
+    const body = { ...simulator.data.workflowExecution(runningExecution)!, execution_id: 'z'.repeat(128), status: 'x'.repeat(10_000) };
+    const answer = await fetch(a.url.replace(/\/graphql$/, '/webhooks/workflows'), { method: 'POST', body: JSON.stringify(body) });
+    expect(await answer.json()).toEqual({ ok: true });
+    const admin = new Redis(redisUrl);
+    const keys = await admin.keys('execution-gateway:seen:*');
+    admin.disconnect();
+    expect(keys.length).toBeGreaterThan(0);
+    for (const key of keys) expect(key).toMatch(/^execution-gateway:seen:[\w-]{43}$/);
+    await a.close();
+  });
 });

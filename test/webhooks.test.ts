@@ -63,6 +63,13 @@ describe('POST /webhooks/workflows', () => {
     expect((await post('/webhooks/workflows', { execution_id: 'x' })).status).toBe(400);
     expect((await post('/webhooks/workflows', { ...body, padding: 'x'.repeat(70_000) })).status).toBe(413);
     expect((await fetch(`${base}/webhooks/workflows`)).status).toBe(405);
+    // The id is part of what dedup remembers: a long one is refused (up to 128 characters).
+    const tooLong = await post('/webhooks/workflows', { ...body, execution_id: 'x'.repeat(129) });
+    expect(tooLong.status).toBe(400);
+    expect(await tooLong.json()).toEqual({ error: 'execution_id must be at most 128 characters' });
+    expect((await post('/webhooks/models', { exec_id: 'x'.repeat(129), status: 'succeeded', output: [] })).status).toBe(400);
+    expect((await post('/webhooks/workflows', { ...body, execution_id: 'y'.repeat(128) })).status).toBe(200);
+    expect((await post('/webhooks/models', { exec_id: 'y'.repeat(128), status: 'succeeded', output: [] })).status).toBe(200);
     // None of those was taken as seen: the same body, authenticated, is still news.
     const accepted = await post(`/webhooks/workflows?secret=${encodeURIComponent(secret)}`, body, {});
     expect(accepted.status).toBe(200);
@@ -97,6 +104,8 @@ describe('POST /webhooks/models', () => {
     expect(older).toMatchObject({ id: 'p2', fields: { status: 'FAILED', error: { message: 'timeout' } } });
     expect(predictionWebhookFields({ id: 'p3', status: 'success', output: 'hi' })).toMatchObject({ fields: { status: 'COMPLETED', output: 'hi', error: null } });
     expect(predictionWebhookFields({ status: 'failed' })).toBe('exec_id must be a non-empty string');
+    expect(predictionWebhookFields({ exec_id: 'p'.repeat(129), status: 'failed' })).toBe('exec_id must be at most 128 characters');
+    expect(predictionWebhookFields({ exec_id: 'p'.repeat(128), status: 'failed' })).toMatchObject({ id: 'p'.repeat(128) });
   });
 });
 

@@ -6,7 +6,8 @@
  * - `POST /webhooks/models`: a prediction webhook (FINDINGS B6: `exec_id`, `status`
  *   `succeeded|failed`, `output`, `error`; the older `id`/`success` form too), merged onto the
  *   prediction's last state.
- * Both are deduplicated on execution id + status (the hosts retry deliveries). With
+ * Both are deduplicated on execution id + status (the hosts retry deliveries), remembered as a
+ * hash; an execution id over 128 characters is refused. With
  * `WEBHOOK_SECRET` set, a call must carry it in `X-Webhook-Secret` (what the models host sends)
  * or as `?secret=` in the URL (the workflows host sends no header); it is compared in constant
  * time. A malformed, oversized or unauthenticated call gets a 4xx and changes nothing.
@@ -38,6 +39,9 @@ type Outcome = { readonly status: number; readonly body: Record<string, unknown>
 
 const refused = (status: number, error: string): Outcome => ({ status, body: { error } });
 
+/** Longest execution id accepted: far above the hosts' UUIDs, and no room to fill the dedup memory. */
+const maxIdLength = 128;
+
 /** Constant time whatever the lengths: both sides are hashed to the same size first. */
 export function sameSecret(given: string, expected: string): boolean {
   const digest = (text: string) => createHash('sha256').update(text, 'utf8').digest();
@@ -67,6 +71,7 @@ export function predictionWebhookFields(body: Record<string, unknown>): { id: st
   const id = body['exec_id'] ?? body['id'];
   const upstreamStatus = body['status'];
   if (typeof id !== 'string' || id === '') return 'exec_id must be a non-empty string';
+  if (id.length > maxIdLength) return `exec_id must be at most ${maxIdLength} characters`;
   if (typeof upstreamStatus !== 'string') return 'status must be a string';
   const status = model.normaliseStatus(upstreamStatus);
   // Only final states are sent (no webhook for intermediate states or cancellations).
@@ -93,7 +98,9 @@ export function useWebhooks(options: WebhookOptions): Plugin {
   const dedupTtlMs = options.dedupTtlMs ?? 24 * 60 * 60 * 1000;
 
   /** Publishes once per execution id + status; a repeat is acknowledged and dropped. */
-  const deliver = async (dedupKey: string, messages: readonly [string, LiveMessage][]): Promise<Outcome> => {
+  const deliver = async (identity: string, messages: readonly [string, LiveMessage][]): Promise<Outcome> => {
+    // Fixed-size keys whatever the caller sent.
+    const dedupKey = createHash('sha256').update(identity, 'utf8').digest('base64url');
     if (!(await coordination.firstSeen(dedupKey, dedupTtlMs))) return { status: 200, body: { ok: true, duplicate: true } };
     try {
       await Promise.all(messages.map(([topic, message]) => bus.publish(topic, message)));
@@ -114,6 +121,7 @@ export function useWebhooks(options: WebhookOptions): Plugin {
     } catch {
       return refused(400, 'expected the JSON of GET /executions/{id}: execution_id, workflow_id and status');
     }
+    if (execution.executionId.length > maxIdLength) return refused(400, `execution_id must be at most ${maxIdLength} characters`);
     const messages: [string, LiveMessage][] = [[topics.execution('WORKFLOW', execution.executionId), { kind: 'state', value: execution }]];
     if (execution.bulkId) messages.push([topics.bulk(execution.workflowId, execution.bulkId), { kind: 'poke' }]);
     return deliver(`workflows:${execution.executionId}:${execution.upstreamStatus.toLowerCase()}`, messages);
