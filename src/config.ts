@@ -145,6 +145,14 @@ export interface Config {
   readonly maxRequestBytes: number;
   /** Operations in one batched request (`GRAPHQL_MAX_BATCH`); 0 turns batching off. @default 10 */
   readonly maxBatch: number;
+  /**
+   * Execute public queries and mutations with graphql-jit (compiled once per document, cached):
+   * ~18% less time on a 50-execution page in process. Off by default: it differs from graphql-js
+   * in corner cases (errors carry no `locations`; an errored item of a union list was dropped
+   * instead of null on the subgraph path, which therefore never uses it); subscriptions stay on
+   * graphql-js (`GRAPHQL_JIT`). @default false
+   */
+  readonly jit: boolean;
   readonly live: LiveConfig;
   /**
    * Terminal executions (a finished execution never changes) served from memory for this long
@@ -269,6 +277,7 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     subgraph: boolean(env, 'GRAPHQL_SUBGRAPH', introspection),
     maxRequestBytes: integer(env, 'MAX_REQUEST_BYTES', 1024 * 1024, 1),
     maxBatch: integer(env, 'GRAPHQL_MAX_BATCH', 10, 0),
+    jit: boolean(env, 'GRAPHQL_JIT', false),
     live: liveConfig(env),
     terminalCacheTtlMs: integer(env, 'UPSTREAM_CACHE_TTL_MS', 0, 0),
     terminalCacheMaxEntries: integer(env, 'UPSTREAM_CACHE_MAX_ENTRIES', 10_000, 1),

@@ -1,6 +1,8 @@
 /**
  * createGateway(config) → { yoga, close }: builds the server, never listens (main.ts does).
  */
+import { useGraphQlJit } from '@envelop/graphql-jit';
+import { type DocumentNode, Kind, OperationTypeNode } from 'graphql';
 import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
@@ -38,6 +40,13 @@ export interface Gateway {
   readonly observability: Observability;
   /** Closes upstream pools. */
   close(): Promise<void>;
+}
+
+/** Whether a document's operation is a subscription (graphql-jit runs only the others). */
+function isSubscription(document: DocumentNode): boolean {
+  return document.definitions.some(
+    (definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === OperationTypeNode.SUBSCRIPTION,
+  );
 }
 
 export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
@@ -102,6 +111,9 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useGraphiQLAssets(),
       useArmor(config.armor),
+      ...(config.jit
+        ? [useGraphQlJit({}, { enableIf: (args) => args.schema === schema && !isSubscription(args.document) })]
+        : []),
       useBadUserInputCodes(),
       // Not ready while any configured upstream's circuit is open; the body says which.
       useReadinessCheck({
