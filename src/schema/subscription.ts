@@ -8,6 +8,7 @@ import type { YogaInitialContext } from 'graphql-yoga';
 import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
 import { bulkSource, type ExecutionRef, executionSource, type Live } from '../live/index.ts';
+import type { Source } from '../live/watch.ts';
 import { builder, decodeGlobalId } from './builder.ts';
 import { Execution } from './execution.ts';
 import { pair } from './node.ts';
@@ -66,6 +67,12 @@ function leaving(context: Context): AbortSignal | undefined {
   return (context as Context & Partial<Pick<YogaInitialContext, 'request'>>).request?.signal;
 }
 
+/** One subscriber to a shared watch: ends when the client leaves, counted while it lasts. */
+async function subscribeTo<T>(context: Context, subscription: string, source: Source<T>): Promise<AsyncIterableIterator<T>> {
+  const events = await liveOf(context).watches.open(source, context.credentials, leaving(context));
+  return counted(events, context.observer.subscriptionStarted(subscription));
+}
+
 export function liveOf(context: Context): Live {
   if (!context.live) throw new Error('live updates are not set up in this gateway');
   return context.live;
@@ -90,9 +97,7 @@ builder.subscriptionFields((t) => ({
       '`workflowName` or step names. Fields loaded beside it (cost, modelExecutions, bulk, parent) cost their own calls per event.',
     args: { id: t.arg.id({ required: true, description: 'The global id of a WorkflowExecution, ModelExecution or TaskExecution.' }) },
     subscribe: (_root, { id }, context) => {
-      const live = liveOf(context);
-      const source = executionSource(live.upstreams, executionRefOf(String(id)));
-      return live.watches.open(source, context.credentials, leaving(context)).then((events) => counted(events, context.observer.subscriptionStarted('executionUpdated')));
+      return subscribeTo(context, 'executionUpdated', executionSource(liveOf(context).upstreams, executionRefOf(String(id))));
     },
     resolve: (execution, _args, context) => {
       freshLoaders(context);
@@ -108,10 +113,7 @@ builder.subscriptionFields((t) => ({
     args: { workflowId: t.arg.string({ required: true }), bulkId: t.arg({ type: 'UUID', required: true }) },
     subscribe: (_root, { workflowId, bulkId }, context) => {
       if (workflowId.trim() === '') throw badUserInput('workflowId must not be empty', 'workflowId');
-      const live = liveOf(context);
-      return live.watches
-        .open(bulkSource(live.upstreams, { workflowId, bulkId }), context.credentials, leaving(context))
-        .then((events) => counted(events, context.observer.subscriptionStarted('bulkProgress')));
+      return subscribeTo(context, 'bulkProgress', bulkSource(liveOf(context).upstreams, { workflowId, bulkId }));
     },
     resolve: (progress) => progress,
   }),
