@@ -25,7 +25,7 @@ const simulator = await startSimulator({ latencyMs: Number(values.latency) });
 const config = withUpstreams(
   loadConfig({ UPSTREAM_HEADERS_TIMEOUT_MS: '1000', UPSTREAM_BODY_TIMEOUT_MS: '1000', LOG_LEVEL: 'silent' }, []),
   simulator.urls,
-  simulator.credentials,
+  simulator.env,
 );
 const gateway = createGateway(config);
 const server = createServer(gateway.yoga).listen(0, '127.0.0.1');

@@ -1,10 +1,14 @@
 /**
  * The only reader of process.env: a frozen, typed Config (CONTRACT.md "Environment").
  */
-import type { UpstreamName } from './model.ts';
+import type { PerUpstream, UpstreamName } from './model.ts';
+import type { HostSettings } from './upstreams/host.ts';
+import { defaultHosts } from './upstreams/registry.ts';
 
 export interface UpstreamConfig {
   readonly name: UpstreamName;
+  /** The host's server-side credential settings (`EACHLABS_API_KEY`, …), as its folder declares them; null when unset. */
+  readonly settings: Readonly<Record<string, string | null>>;
   /** Base URL, path prefix included; null when the host is not configured. */
   readonly baseUrl: string | null;
   /** The variable that configures `baseUrl`, named in NOT_CONFIGURED errors. */
@@ -45,13 +49,6 @@ export interface BreakerConfig {
   readonly rollingWindowMs: number;
   /** Fail-fast time before one probe call is let through (`UPSTREAM_BREAKER_RESET_MS`). @default 10000 */
   readonly resetTimeoutMs: number;
-}
-
-export interface ServerCredentials {
-  /** Server-side key for workflows, flows and models. */
-  readonly apiKey: string | null;
-  readonly tasksToken: string | null;
-  readonly tasksProjectId: string | null;
 }
 
 /** Document limits enforced by graphql-armor before validation ends, so before any upstream call. */
@@ -123,8 +120,8 @@ export interface Config {
   /** `simulated` starts the embedded simulator and points every upstream at it. */
   readonly mode: 'simulated' | 'live';
   readonly production: boolean;
-  readonly upstreams: Readonly<Record<UpstreamName, UpstreamConfig>>;
-  readonly credentials: ServerCredentials;
+  /** One entry per registered host (upstreams/registry.ts), by name. */
+  readonly upstreams: PerUpstream<UpstreamConfig>;
   /** Ids per bulk-endpoint call. @default 100 */
   readonly bulkMaxBatchSize: number;
   /** @default 'info' */
@@ -165,12 +162,6 @@ export interface Config {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const defaults = {
-  WORKFLOWS_API_URL: 'https://workflows.eachlabs.run/api/v1',
-  FLOWS_API_URL: 'https://flows.eachlabs.ai/api/v1',
-  MODELS_API_URL: 'https://api.eachlabs.ai/v1',
-} as const;
-
 function nonEmpty(value: string | undefined): string | null {
   const trimmed = value?.trim();
   return trimmed ? trimmed : null;
@@ -210,7 +201,12 @@ function baseUrl(env: Env, name: string, fallback: string | null): string | null
   return raw.replace(/\/+$/, '');
 }
 
-export function loadConfig(env: Env = process.env, argv: readonly string[] = process.argv.slice(2)): Config {
+/** `hosts`: what each upstream host is configured by; each host folder declares its own. */
+export function loadConfig(
+  env: Env = process.env,
+  argv: readonly string[] = process.argv.slice(2),
+  hosts: readonly HostSettings[] = defaultHosts,
+): Config {
   const timeouts = {
     connectTimeoutMs: integer(env, 'UPSTREAM_CONNECT_TIMEOUT_MS', 2000, 1),
     headersTimeoutMs: integer(env, 'UPSTREAM_HEADERS_TIMEOUT_MS', 5000, 1),
@@ -227,12 +223,13 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     deadlineMs: integer(env, 'UPSTREAM_DEADLINE_MS', 10_000, 1),
   };
   // Each host may override the shared timeouts: `TASKS_API_HEADERS_TIMEOUT_MS` and so on.
-  const upstream = (name: UpstreamName, variable: string, fallback: string | null): UpstreamConfig => {
+  const upstream = ({ name, variable, defaultUrl, settings }: HostSettings): UpstreamConfig => {
     const prefix = variable.replace(/_URL$/, '');
     return {
       name,
       variable,
-      baseUrl: baseUrl(env, variable, fallback),
+      baseUrl: baseUrl(env, variable, defaultUrl),
+      settings: Object.fromEntries(settings.map((setting) => [setting, nonEmpty(env[setting])])),
       ...timeouts,
       connectTimeoutMs: integer(env, `${prefix}_CONNECT_TIMEOUT_MS`, timeouts.connectTimeoutMs, 1),
       headersTimeoutMs: integer(env, `${prefix}_HEADERS_TIMEOUT_MS`, timeouts.headersTimeoutMs, 1),
@@ -246,17 +243,8 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
     port: integer(env, 'PORT', 4000),
     mode: argv.includes('--live') ? 'live' : 'simulated',
     production,
-    upstreams: {
-      workflows: upstream('workflows', 'WORKFLOWS_API_URL', defaults.WORKFLOWS_API_URL),
-      flows: upstream('flows', 'FLOWS_API_URL', defaults.FLOWS_API_URL),
-      models: upstream('models', 'MODELS_API_URL', defaults.MODELS_API_URL),
-      tasks: upstream('tasks', 'TASKS_API_URL', null),
-    },
-    credentials: {
-      apiKey: nonEmpty(env['EACHLABS_API_KEY']),
-      tasksToken: nonEmpty(env['TASKS_API_TOKEN']),
-      tasksProjectId: nonEmpty(env['TASKS_PROJECT_ID']),
-    },
+    // The default registry's hosts are always among `hosts` (a deployment adds to them).
+    upstreams: Object.fromEntries(hosts.map((host) => [host.name, upstream(host)])) as PerUpstream<UpstreamConfig>,
     bulkMaxBatchSize: integer(env, 'BULK_MAX_BATCH_SIZE', 100, 1),
     logLevel: nonEmpty(env['LOG_LEVEL']) ?? 'info',
     observability: {
@@ -285,19 +273,26 @@ export function loadConfig(env: Env = process.env, argv: readonly string[] = pro
   return deepFreeze(config);
 }
 
-/** The same config with other upstream bases and credentials (the embedded simulator's). */
+/**
+ * The same config with other upstream bases and server-side settings (the embedded
+ * simulator's): each host's settings are replaced by those of `settings` it declares.
+ */
 export function withUpstreams(
   config: Config,
-  bases: Readonly<Record<UpstreamName, string | null>>,
-  credentials: ServerCredentials,
+  bases: Readonly<Record<string, string | null>>,
+  settings: Readonly<Record<string, string | null>>,
 ): Config {
   const upstreams = Object.fromEntries(
     Object.entries(config.upstreams).map(([name, upstream]) => [
       name,
-      { ...upstream, baseUrl: bases[name as UpstreamName] },
+      {
+        ...upstream,
+        baseUrl: name in bases ? (bases[name] ?? null) : upstream.baseUrl,
+        settings: Object.fromEntries(Object.keys(upstream.settings).map((setting) => [setting, settings[setting] ?? null])),
+      },
     ]),
-  ) as Record<UpstreamName, UpstreamConfig>;
-  return deepFreeze({ ...config, upstreams, credentials });
+  ) as PerUpstream<UpstreamConfig>;
+  return deepFreeze({ ...config, upstreams });
 }
 
 function deepFreeze<T>(value: T): T {

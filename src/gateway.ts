@@ -18,7 +18,7 @@ import { createLive, type Live } from './live/index.ts';
 import { createObservability, type Observability } from './observability/index.ts';
 import { schema, subgraphSchema } from './schema/index.ts';
 import { createUpstreams } from './upstreams/index.ts';
-import type { Upstreams } from './upstreams/types.ts';
+import type { Upstreams } from './upstreams/index.ts';
 
 /** Where the composition schema is served when `config.subgraph` is on. */
 export const subgraphEndpoint = '/graphql/subgraph';
@@ -53,7 +53,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const logger = options.logger;
   const observability = createObservability(config.observability, { logger, health: () => upstreams.health() });
   const upstreams = options.upstreams ?? createUpstreams(config, { ...(logger ? { logger } : {}), observer: observability.upstream });
-  const live = createLive(config.live, upstreams, logger);
+  const live = createLive(config.live, logger);
   const yoga = createYoga<Record<string, never>, Context>({
     // `/graphql/subgraph` serves the composition schema (federation and stitching) through the same plugins.
     schema: config.subgraph
@@ -91,17 +91,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         }
       : false,
     maskedErrors: true,
-    context: ({ request }) =>
-      createContext(
-        upstreams,
-        config,
-        {
-          apiKey: request.headers.get('x-api-key'),
-          authorization: request.headers.get('authorization'),
-          projectId: request.headers.get('x-project-id'),
-        },
-        observability.observer(),
-      ),
+    context: ({ request }) => createContext(upstreams, config, (name) => request.headers.get(name), observability.observer()),
     plugins: [
       // First: request ids on every response, metrics before any other route.
       observability.plugin,

@@ -23,7 +23,7 @@ async function main(): Promise<void> {
   let simulator: Simulator | null = null;
   if (config.mode === 'simulated') {
     simulator = await startSimulator({ latencyMs: config.simulatorLatencyMs });
-    config = withUpstreams(config, simulator.urls, simulator.credentials);
+    config = withUpstreams(config, simulator.urls, simulator.env);
   }
   const gateway = createGateway(config, {
     logger,

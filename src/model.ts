@@ -4,7 +4,12 @@
  * Everything is readonly: a model value is a snapshot of what an upstream said.
  */
 
-export type UpstreamName = 'workflows' | 'flows' | 'models' | 'tasks';
+/** The hosts of the default registry (upstreams/registry.ts). */
+export type BuiltinUpstream = 'workflows' | 'flows' | 'models' | 'tasks';
+/** A registered host's name: a built-in one, or one a deployment registers. */
+export type UpstreamName = BuiltinUpstream | (string & Record<never, never>);
+/** Something per registered host: always the built-in ones, maybe others. */
+export type PerUpstream<T> = Readonly<Record<BuiltinUpstream, T>> & Readonly<Record<string, T>>;
 
 export type ExecutionSource = 'WORKFLOW' | 'MODEL' | 'TASK';
 

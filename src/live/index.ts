@@ -6,7 +6,6 @@
  */
 import { type Plugin, useExtendContext } from 'graphql-yoga';
 import type { LiveConfig } from '../config.ts';
-import type { Upstreams } from '../upstreams/types.ts';
 import { type Bus, type Coordination, createMemoryBus, createMemoryCoordination } from './bus.ts';
 import { createRedisLive } from './redis.ts';
 import { createWatches, type WatchLogger, type Watches } from './watch.ts';
@@ -17,7 +16,6 @@ export { webhookPaths } from './webhooks.ts';
 
 export interface Live {
   readonly watches: Watches;
-  readonly upstreams: Upstreams;
   /**
    * `PUBLIC_URL` + `/webhooks/workflows` (with `?secret=` when `WEBHOOK_SECRET` is set: the
    * workflows host sends no header), passed as `webhook_url` on trigger; null without `PUBLIC_URL`.
@@ -31,7 +29,7 @@ export interface Live {
   close(): Promise<void>;
 }
 
-export function createLive(config: LiveConfig, upstreams: Upstreams, logger?: WatchLogger): Live {
+export function createLive(config: LiveConfig, logger?: WatchLogger): Live {
   let bus: Bus;
   let coordination: Coordination;
   if (config.redisUrl) {
@@ -56,7 +54,6 @@ export function createLive(config: LiveConfig, upstreams: Upstreams, logger?: Wa
   let closing: Promise<void> | null = null;
   const live: Live = {
     watches,
-    upstreams,
     workflowWebhookUrl,
     transport: config.redisUrl ? 'redis' : 'memory',
     plugins: [

@@ -6,7 +6,7 @@
  */
 import { notFound } from '../errors.ts';
 import * as model from '../model.ts';
-import type { Upstreams } from '../upstreams/types.ts';
+import type { UpstreamSession } from '../upstreams/session.ts';
 import type { Source } from './watch.ts';
 
 export type ExecutionRef =
@@ -19,7 +19,7 @@ export const topics = {
   bulk: (workflowId: string, bulkId: string) => `bulk:${workflowId}:${bulkId.toLowerCase()}`,
 } as const;
 
-export function executionSource(upstreams: Upstreams, ref: ExecutionRef): Source<model.Execution> {
+export function executionSource(session: UpstreamSession, ref: ExecutionRef): Source<model.Execution> {
   const base = {
     topic: topics.execution(ref.source, ref.executionId),
     isTerminal: (execution: model.Execution) => execution.isTerminal,
@@ -30,26 +30,26 @@ export function executionSource(upstreams: Upstreams, ref: ExecutionRef): Source
         ...base,
         // The id's workflow is not checked against the answer: a trigger by slug gives an id with
         // the slug, while the execution names the workflow's uuid.
-        fetch: (credentials) => upstreams.workflows.getExecution(credentials, ref.executionId),
+        fetch: () => session.workflows.client.getExecution(ref.executionId),
       };
     case 'MODEL':
       return {
         ...base,
-        fetch: (credentials) => upstreams.models.getPrediction(credentials, ref.executionId),
+        fetch: () => session.models.client.getPrediction(ref.executionId),
         // A prediction webhook says only status, output and error: the rest stays as last read.
         merge: (last, fields) => ({ ...last, ...fields }) as model.Execution,
       };
     case 'TASK':
-      return { ...base, fetch: (credentials) => upstreams.tasks.getExecution(credentials, ref.executionId) };
+      return { ...base, fetch: () => session.tasks.client.getExecution(ref.executionId) };
   }
 }
 
-export function bulkSource(upstreams: Upstreams, bulk: model.Bulk): Source<model.BulkProgress> {
+export function bulkSource(session: UpstreamSession, bulk: model.Bulk): Source<model.BulkProgress> {
   return {
     topic: topics.bulk(bulk.workflowId, bulk.bulkId),
     isTerminal: (progress) => progress.isComplete,
-    fetch: async (credentials) => {
-      const members = await model.bulkMembers(bulk, (query) => upstreams.workflows.listExecutions(credentials, query));
+    fetch: async () => {
+      const members = await model.bulkMembers(bulk, (query) => session.workflows.client.listExecutions(query));
       if (members.length === 0) throw notFound('workflows', `Bulk ${bulk.bulkId}`);
       return model.progressOf(members);
     },

@@ -11,7 +11,7 @@ import { Bulk, BulkProgress } from './refs.ts';
 
 /** Every member of a bulk, through the request's page loader. */
 function bulkMembers(bulk: model.Bulk, context: Context): Promise<model.WorkflowExecution[]> {
-  return model.bulkMembers(bulk, (query) => context.loaders.workflowExecutionPage.load(query));
+  return model.bulkMembers(bulk, (query) => context.upstreams.workflows.loaders.page.load(query));
 }
 
 export function bulkGlobalId(bulk: model.Bulk): string {
@@ -57,7 +57,7 @@ Bulk.implement({
         const window = offsetWindow(args, maxPageSize);
         if (fitsFirstPage(window)) {
           // The same call `progress` makes: cut the window from it.
-          const firstPage = await context.loaders.workflowExecutionPage.load({
+          const firstPage = await context.upstreams.workflows.loaders.page.load({
             workflowId: bulk.workflowId,
             bulkId: bulk.bulkId,
             offset: 0,
@@ -65,7 +65,7 @@ Bulk.implement({
           });
           return cutWindow(firstPage, window);
         }
-        const page = await context.loaders.workflowExecutionPage.load({
+        const page = await context.upstreams.workflows.loaders.page.load({
           workflowId: bulk.workflowId,
           bulkId: bulk.bulkId,
           offset: window.offset,

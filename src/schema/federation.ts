@@ -42,7 +42,7 @@ builder.asEntity(WorkflowExecution, {
   resolveReference: async (ref, context) =>
     'id' in ref
       ? loadByGlobalId<model.WorkflowExecution>('WorkflowExecution', keyOf(ref, ['id']).id, context)
-      : context.loaders.workflowExecution.load(keyOf(ref, ['workflowId', 'executionId'])),
+      : context.upstreams.flows.loaders.execution.load(keyOf(ref, ['workflowId', 'executionId'])),
 });
 
 builder.asEntity(ModelExecution, {
@@ -50,7 +50,7 @@ builder.asEntity(ModelExecution, {
   resolveReference: async (ref, context) =>
     'id' in ref
       ? loadByGlobalId<model.ModelExecution>('ModelExecution', keyOf(ref, ['id']).id, context)
-      : context.loaders.prediction.load(keyOf(ref, ['executionId']).executionId),
+      : context.upstreams.models.loaders.prediction.load(keyOf(ref, ['executionId']).executionId),
 });
 
 builder.asEntity(TaskExecution, {
@@ -58,7 +58,7 @@ builder.asEntity(TaskExecution, {
   resolveReference: async (ref, context) =>
     'id' in ref
       ? loadByGlobalId<model.TaskExecution>('TaskExecution', keyOf(ref, ['id']).id, context)
-      : context.loaders.taskExecution.load(keyOf(ref, ['executionId']).executionId),
+      : context.upstreams.tasks.loaders.execution.load(keyOf(ref, ['executionId']).executionId),
 });
 
 builder.asEntity(Bulk, {

@@ -42,7 +42,7 @@ ModelExecution.implement({
       description: 'The workflow execution that started this one, read through the bulk endpoint.',
       resolve: (execution, _args, context) =>
         execution.workflowExecutionId
-          ? context.loaders.workflowExecution.load({
+          ? context.upstreams.flows.loaders.execution.load({
               executionId: execution.workflowExecutionId,
               workflowId: execution.workflowId,
             })
@@ -92,9 +92,9 @@ export async function modelExecutionsOfWorkflowExecution(
   context: Context,
 ): Promise<ConnectionShape<model.ModelExecution>> {
   if (!fitsFirstPage(window)) {
-    return toConnection(await context.loaders.modelExecutionPage.load(toQuery({ workflowExecutionId }, window)), window);
+    return toConnection(await context.upstreams.models.loaders.page.load(toQuery({ workflowExecutionId }, window)), window);
   }
-  const firstPage = await context.loaders.modelExecutionPage.load(
+  const firstPage = await context.upstreams.models.loaders.page.load(
     toQuery({ workflowExecutionId }, { offset: 0, limit: maxPageSize }),
   );
   return cutWindow(firstPage, window);
@@ -111,7 +111,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, context) => {
       const window = offsetWindow(args, defaultModelPage);
-      const page = await context.loaders.modelExecutionPage.load(toQuery(args.filter, window));
+      const page = await context.upstreams.models.loaders.page.load(toQuery(args.filter, window));
       return toConnection(page, window);
     },
   }),

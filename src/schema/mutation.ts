@@ -52,7 +52,7 @@ const WorkflowTrigger = builder.objectRef<Trigger>('WorkflowTrigger').implement(
       resolve: (trigger, _args, context) =>
         trigger.executionId === null
           ? null
-          : context.loaders.workflowExecution.load({ executionId: trigger.executionId, workflowId: trigger.workflowId }),
+          : context.upstreams.flows.loaders.execution.load({ executionId: trigger.executionId, workflowId: trigger.workflowId }),
     }),
   }),
 });
@@ -88,7 +88,7 @@ const ExecutionCancellation = builder.objectRef<Cancellation>('ExecutionCancella
       type: Execution,
       description: 'The execution as its host shows it now (one call).',
       resolve: (cancel, _args, context) =>
-        cancel.source === 'TASK' ? context.loaders.taskExecution.load(cancel.executionId) : context.loaders.prediction.load(cancel.executionId),
+        cancel.source === 'TASK' ? context.upstreams.tasks.loaders.execution.load(cancel.executionId) : context.upstreams.models.loaders.prediction.load(cancel.executionId),
     }),
   }),
 });
@@ -110,7 +110,7 @@ builder.mutationFields((t) => ({
     },
     resolve: async (_root, args, context) => {
       const workflowId = required(args.workflowId, 'workflowId');
-      const result = await liveOf(context).upstreams.workflows.trigger(context.credentials, {
+      const result = await context.upstreams.workflows.client.trigger({
         workflowId,
         inputs: args.inputs ?? {},
         versionId: args.versionId ?? null,
@@ -132,7 +132,7 @@ builder.mutationFields((t) => ({
       if (args.inputs.length < bulkInputs.min || args.inputs.length > bulkInputs.max) {
         throw badUserInput(`inputs must hold ${bulkInputs.min}–${bulkInputs.max} objects`, 'inputs');
       }
-      const result = await liveOf(context).upstreams.workflows.bulkTrigger(context.credentials, {
+      const result = await context.upstreams.workflows.client.bulkTrigger({
         workflowId,
         inputs: args.inputs,
         versionId: args.versionId ?? null,
@@ -150,7 +150,7 @@ builder.mutationFields((t) => ({
     args: { executionId: t.arg.string({ required: true }) },
     resolve: async (_root, { executionId }, context) => {
       if (!uuid.test(executionId)) throw badUserInput('executionId must be a UUID', 'executionId');
-      const result = await liveOf(context).upstreams.tasks.cancelExecution(context.credentials, executionId);
+      const result = await context.upstreams.tasks.client.cancelExecution(executionId);
       return { ...result, source: 'TASK' as const };
     },
   }),
@@ -161,7 +161,7 @@ builder.mutationFields((t) => ({
       'can stop work, so the execution may still complete or fail; watch `execution` or `executionUpdated` for the outcome. Sent once, never retried.',
     args: { executionId: t.arg.string({ required: true }) },
     resolve: async (_root, { executionId }, context) => {
-      const result = await liveOf(context).upstreams.models.cancelPrediction(context.credentials, required(executionId, 'executionId'));
+      const result = await context.upstreams.models.client.cancelPrediction(required(executionId, 'executionId'));
       return { ...result, source: 'MODEL' as const };
     },
   }),

@@ -26,12 +26,12 @@ export async function loadNode(globalId: string, context: Context): Promise<unkn
   switch (typename) {
     case 'WorkflowExecution': {
       const [workflowId, executionId] = pair(id);
-      return context.loaders.workflowExecution.load({ workflowId, executionId });
+      return context.upstreams.flows.loaders.execution.load({ workflowId, executionId });
     }
     case 'ModelExecution':
-      return context.loaders.prediction.load(id);
+      return context.upstreams.models.loaders.prediction.load(id);
     case 'TaskExecution':
-      return context.loaders.taskExecution.load(id);
+      return context.upstreams.tasks.loaders.execution.load(id);
     case 'Bulk': {
       const [workflowId, bulkId] = pair(id);
       return loadBulk({ workflowId, bulkId }, context);

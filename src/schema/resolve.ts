@@ -11,7 +11,7 @@ export async function fullWorkflowExecution(
   context: Context,
 ): Promise<model.WorkflowExecution> {
   if (execution.shape !== 'summary') return execution;
-  return context.loaders.workflowExecution.load({
+  return context.upstreams.flows.loaders.execution.load({
     executionId: execution.executionId,
     workflowId: execution.workflowId,
   });
@@ -24,6 +24,6 @@ export async function workflowExecutionError(
 ): Promise<model.ExecutionError | null> {
   if (execution.shape === 'detail') return execution.error;
   if (execution.status !== 'FAILED') return null;
-  const detail = await context.loaders.workflowExecutionDetail.load(execution.executionId);
+  const detail = await context.upstreams.workflows.loaders.detail.load(execution.executionId);
   return detail.error;
 }

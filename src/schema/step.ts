@@ -27,7 +27,7 @@ Step.implement({
       type: WorkflowExecution,
       nullable: false,
       resolve: (step, _args, context) =>
-        context.loaders.workflowExecution.load({ executionId: step.executionId, workflowId: step.workflowId }),
+        context.upstreams.flows.loaders.execution.load({ executionId: step.executionId, workflowId: step.workflowId }),
     }),
   }),
 });

@@ -69,7 +69,10 @@ function leaving(context: Context): AbortSignal | undefined {
 
 /** One subscriber to a shared watch: ends when the client leaves, counted while it lasts. */
 async function subscribeTo<T>(context: Context, subscription: string, source: Source<T>): Promise<AsyncIterableIterator<T>> {
-  const events = await liveOf(context).watches.open(source, context.credentials, leaving(context));
+  // Until watchers take a reader: the session's credential keys stand for its credentials.
+  const { workflows, tasks } = context.upstreams;
+  const credentials = { apiKey: workflows.credentialKey, tasksToken: tasks.credentialKey, tasksProjectId: null };
+  const events = await liveOf(context).watches.open(source, credentials, leaving(context));
   return counted(events, context.observer.subscriptionStarted(subscription));
 }
 
@@ -83,7 +86,9 @@ export function liveOf(context: Context): Live {
  * fields loaded beside the execution (cost, bulk, parent) are read afresh for every event.
  */
 function freshLoaders(context: Context): void {
-  for (const loader of Object.values(context.loaders)) loader.clearAll();
+  for (const host of Object.values(context.upstreams)) {
+    for (const loader of Object.values(host.loaders as Readonly<Record<string, { clearAll(): unknown }>>)) loader.clearAll();
+  }
 }
 
 builder.subscriptionFields((t) => ({
@@ -97,7 +102,7 @@ builder.subscriptionFields((t) => ({
       '`workflowName` or step names. Fields loaded beside it (cost, modelExecutions, bulk, parent) cost their own calls per event.',
     args: { id: t.arg.id({ required: true, description: 'The global id of a WorkflowExecution, ModelExecution or TaskExecution.' }) },
     subscribe: (_root, { id }, context) => {
-      return subscribeTo(context, 'executionUpdated', executionSource(liveOf(context).upstreams, executionRefOf(String(id))));
+      return subscribeTo(context, 'executionUpdated', executionSource(context.upstreams, executionRefOf(String(id))));
     },
     resolve: (execution, _args, context) => {
       freshLoaders(context);
@@ -113,7 +118,7 @@ builder.subscriptionFields((t) => ({
     args: { workflowId: t.arg.string({ required: true }), bulkId: t.arg({ type: 'UUID', required: true }) },
     subscribe: (_root, { workflowId, bulkId }, context) => {
       if (workflowId.trim() === '') throw badUserInput('workflowId must not be empty', 'workflowId');
-      return subscribeTo(context, 'bulkProgress', bulkSource(liveOf(context).upstreams, { workflowId, bulkId }));
+      return subscribeTo(context, 'bulkProgress', bulkSource(context.upstreams, { workflowId, bulkId }));
     },
     resolve: (progress) => progress,
   }),

@@ -37,14 +37,14 @@ TaskExecution.implement({
       type: TaskExecution,
       description: 'The execution that started this one (deduplicated within the request).',
       resolve: (task, _args, context) =>
-        task.parentExecutionId ? context.loaders.taskExecution.load(task.parentExecutionId) : null,
+        task.parentExecutionId ? context.upstreams.tasks.loaders.execution.load(task.parentExecutionId) : null,
     }),
     root: t.field({
       type: TaskExecution,
       description: 'The first execution of the chain; itself for a root.',
       resolve: (task, _args, context) => {
         if (!task.rootExecutionId || task.rootExecutionId === task.executionId) return task.parentExecutionId ? null : task;
-        return context.loaders.taskExecution.load(task.rootExecutionId);
+        return context.upstreams.tasks.loaders.execution.load(task.rootExecutionId);
       },
     }),
   }),
@@ -55,6 +55,6 @@ builder.queryFields((t) => ({
     type: TaskExecution,
     description: 'One task execution; NOT_CONFIGURED unless TASKS_API_URL is set.',
     args: { executionId: t.arg.string({ required: true }) },
-    resolve: (_root, { executionId }, context) => context.loaders.taskExecution.load(executionId),
+    resolve: (_root, { executionId }, context) => context.upstreams.tasks.loaders.execution.load(executionId),
   }),
 }));

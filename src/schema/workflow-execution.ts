@@ -89,7 +89,7 @@ builder.queryFields((t) => ({
       'One workflow execution. With `workflowId` it is read through the bulk endpoint (batched with its siblings).',
     args: { executionId: t.arg.string({ required: true }), workflowId: t.arg.string() },
     resolve: (_root, { executionId, workflowId }, context) =>
-      context.loaders.workflowExecution.load({ executionId, workflowId: workflowId ?? null }),
+      context.upstreams.flows.loaders.execution.load({ executionId, workflowId: workflowId ?? null }),
   }),
   workflowExecutions: t.field({
     type: WorkflowExecutionConnection,
@@ -102,7 +102,7 @@ builder.queryFields((t) => ({
     },
     resolve: async (_root, args, context) => {
       const window = offsetWindow(args, defaultWorkflowPage);
-      const page = await context.loaders.workflowExecutionPage.load({
+      const page = await context.upstreams.workflows.loaders.page.load({
         workflowId: args.workflowId,
         bulkId: args.bulkId ?? null,
         offset: window.offset,
@@ -123,7 +123,7 @@ builder.queryFields((t) => ({
       if (executionIds.length > maxPageSize) {
         throw badUserInput(`At most ${maxPageSize} executionIds per call`, 'executionIds');
       }
-      return executionIds.map((executionId) => context.loaders.workflowExecution.load({ executionId, workflowId }));
+      return executionIds.map((executionId) => context.upstreams.flows.loaders.execution.load({ executionId, workflowId }));
     },
   }),
 }));

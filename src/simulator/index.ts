@@ -60,6 +60,8 @@ export interface Simulator {
   readonly urls: Readonly<Record<HostName, string>>;
   /** Valid credentials: `apiKey` for workflows/flows/models; `tasksToken` + `tasksProjectId` for tasks. */
   readonly credentials: { readonly apiKey: string; readonly tasksToken: string; readonly tasksProjectId: string };
+  /** The environment that points a gateway at it: base URLs and server-side credentials (CONTRACT.md "Environment"). */
+  readonly env: Readonly<Record<string, string>>;
   readonly data: SimulatorData;
   /** Hit counts by route key; unmatched routes count under '<host> <METHOD> unmatched'. */
   hits(): Record<string, number>;
@@ -270,6 +272,15 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   return {
     urls: Object.freeze({ ...urls }),
     credentials: Object.freeze({ ...world.credentials }),
+    env: Object.freeze({
+      WORKFLOWS_API_URL: urls.workflows,
+      FLOWS_API_URL: urls.flows,
+      MODELS_API_URL: urls.models,
+      TASKS_API_URL: urls.tasks,
+      EACHLABS_API_KEY: world.credentials.apiKey,
+      TASKS_API_TOKEN: world.credentials.tasksToken,
+      TASKS_PROJECT_ID: world.credentials.tasksProjectId,
+    }),
     data,
     hits: () => Object.fromEntries(counts),
     totalHits: (host) => {

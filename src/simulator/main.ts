@@ -8,17 +8,10 @@ if (!Number.isFinite(latencyMs) || latencyMs < 0) {
 }
 
 const simulator = await startSimulator({ latencyMs });
-const { urls, credentials } = simulator;
 console.log(
   [
     '# Execution Gateway upstream simulator: export these to point a gateway at it',
-    `WORKFLOWS_API_URL=${urls.workflows}`,
-    `FLOWS_API_URL=${urls.flows}`,
-    `MODELS_API_URL=${urls.models}`,
-    `TASKS_API_URL=${urls.tasks}`,
-    `EACHLABS_API_KEY=${credentials.apiKey}`,
-    `TASKS_API_TOKEN=${credentials.tasksToken}`,
-    `TASKS_PROJECT_ID=${credentials.tasksProjectId}`,
+    ...Object.entries(simulator.env).map(([name, value]) => `${name}=${value}`),
   ].join('\n'),
 );
 

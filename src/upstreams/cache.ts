@@ -1,14 +1,13 @@
 /**
  * An optional short-TTL cache of terminal executions (`UPSTREAM_CACHE_TTL_MS`, off by default).
  * A completed, failed or cancelled execution never changes upstream, so reading it again within
- * the TTL costs no upstream call. Only single-execution reads are cached (detail, bulk, prediction,
- * task); lists never are. Entries are keyed by a digest of the credentials that read them, so one
- * caller's key never serves another caller's answer, and errors are never cached.
+ * the TTL costs no upstream call. Only single-execution reads use it (detail, bulk, prediction,
+ * task); lists never do. Entries are keyed by the credentialKey of the session that read them
+ * (a digest that names the host), so one caller's key never serves another caller's answer, and
+ * errors are never cached.
  */
-import { createHash } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import type * as model from '../model.ts';
-import type { Credentials, FlowsApi, ModelsApi, TasksApi, WorkflowsApi } from './types.ts';
 
 export interface TerminalCacheOptions {
   /** How long a terminal execution is served from memory, ms. */
@@ -17,58 +16,35 @@ export interface TerminalCacheOptions {
   readonly maxEntries: number;
 }
 
-interface Apis {
-  readonly workflows: WorkflowsApi;
-  readonly flows: FlowsApi;
-  readonly models: ModelsApi;
-  readonly tasks: TasksApi;
-}
-
 type Cached = model.WorkflowExecution | model.ModelExecution | model.TaskExecution;
 
-/** Which credentials a host sees: the cache key includes only those. */
-function credentialDigest(host: model.UpstreamName, credentials: Credentials): string {
-  const seen = host === 'tasks' ? [credentials.tasksToken, credentials.tasksProjectId] : [credentials.apiKey];
-  return createHash('sha256').update(JSON.stringify(seen)).digest('base64url');
+export interface TerminalCache {
+  /** What `credentialKey` read of `id` and found terminal, if it is still fresh. */
+  get<V extends Cached>(credentialKey: string, id: string): V | undefined;
+  /** Keeps `value` when it is terminal; hands it back either way. */
+  remember<V extends Cached>(credentialKey: string, id: string, value: V): V;
 }
 
-/** The same APIs, with terminal single-execution reads served from a TTL cache. */
-export function withTerminalCache<T extends Apis>(apis: T, options: TerminalCacheOptions): T {
+export function createTerminalCache(options: TerminalCacheOptions): TerminalCache {
   const cache = new LRUCache<string, Cached>({ max: options.maxEntries, ttl: options.ttlMs });
-  const keyOf = (host: model.UpstreamName, credentials: Credentials, ...parts: string[]) =>
-    `${host}\u0000${credentialDigest(host, credentials)}\u0000${parts.join('\u0000')}`;
-  const remember = <V extends Cached>(key: string, value: V): V => {
-    if (value.isTerminal) cache.set(key, value);
-    return value;
-  };
-  const single =
-    <V extends Cached>(host: model.UpstreamName, read: (credentials: Credentials, id: string) => Promise<V>) =>
-    async (credentials: Credentials, id: string): Promise<V> => {
-      const key = keyOf(host, credentials, id);
-      const hit = cache.get(key) as V | undefined;
-      return hit ?? remember(key, await read(credentials, id));
-    };
-
+  const keyOf = (credentialKey: string, id: string) => `${credentialKey}\u0000${id}`;
   return {
-    ...apis,
-    workflows: { ...apis.workflows, getExecution: single('workflows', apis.workflows.getExecution) },
-    models: { ...apis.models, getPrediction: single('models', apis.models.getPrediction) },
-    tasks: { ...apis.tasks, getExecution: single('tasks', apis.tasks.getExecution) },
-    flows: {
-      ...apis.flows,
-      async bulkExecutions(credentials, workflowId, executionIds) {
-        const found = new Map<string, model.WorkflowExecution>();
-        const missing: string[] = [];
-        for (const id of executionIds) {
-          const hit = cache.get(keyOf('flows', credentials, workflowId, id)) as model.WorkflowExecution | undefined;
-          if (hit) found.set(id, hit);
-          else missing.push(id);
-        }
-        if (missing.length === 0) return found;
-        const fetched = await apis.flows.bulkExecutions(credentials, workflowId, missing);
-        for (const [id, execution] of fetched) found.set(id, remember(keyOf('flows', credentials, workflowId, id), execution));
-        return found;
-      },
+    get: <V extends Cached>(credentialKey: string, id: string) => cache.get(keyOf(credentialKey, id)) as V | undefined,
+    remember: (credentialKey, id, value) => {
+      if (value.isTerminal) cache.set(keyOf(credentialKey, id), value);
+      return value;
     },
   };
+}
+
+/** A single read through the cache (a no-op without one). */
+export function cachedRead<V extends Cached>(
+  cache: TerminalCache | null,
+  credentialKey: string,
+  id: string,
+  read: (id: string) => Promise<V>,
+): Promise<V> {
+  if (cache === null) return read(id);
+  const hit = cache.get<V>(credentialKey, id);
+  return hit ? Promise.resolve(hit) : read(id).then((value) => cache.remember(credentialKey, id, value));
 }

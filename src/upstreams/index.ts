@@ -1,49 +1,80 @@
 /**
- * The upstream layer: one pooled dispatcher and one circuit breaker per host, and the four APIs
- * over them.
+ * The upstream layer: per host, one pooled dispatcher and one circuit breaker for the process,
+ * and per request a session (session.ts) that binds every host's client and loaders to the
+ * request's credential for that host.
  */
+import type { GraphQLError } from 'graphql';
 import type { Config } from '../config.ts';
-import { withTerminalCache } from './cache.ts';
-import { createFlowsApi } from './flows/client.ts';
-import type { HttpOptions } from './http.ts';
-import { createHttp } from './http.ts';
-import { createModelsApi } from './models/client.ts';
-import { createTasksApi } from './tasks/client.ts';
-import type { Upstreams } from './types.ts';
-import { createWorkflowsApi } from './workflows/client.ts';
+import { isContractError } from '../errors.ts';
+import type { PerUpstream } from '../model.ts';
+import { noopObserver, type RequestObserver } from '../observability/index.ts';
+import { createTerminalCache } from './cache.ts';
+import { credentialKey } from './credential.ts';
+import type { AnyHost, ClientDeps, HostSettings, RequestHeaders } from './host.ts';
+import { createHttp, type HttpOptions } from './http.ts';
+import { defaultHosts } from './registry.ts';
+import type { HostSession, UpstreamSession } from './session.ts';
 
 export type { HttpOptions, UpstreamLogger } from './http.ts';
+export type { UpstreamSession } from './session.ts';
+export { defaultHosts } from './registry.ts';
 
 /** Options shared by every host's requester (logger, deadline, retries); breaker and coalescing come from Config. */
-export type UpstreamsOptions = HttpOptions;
+export type UpstreamsOptions = HttpOptions & {
+  /** The hosts to speak to. @default defaultHosts */
+  readonly hosts?: readonly AnyHost[];
+};
+
+export type HostState = 'closed' | 'open' | 'half-open' | 'not-configured';
+
+export interface Upstreams {
+  /** What each registered host is configured by (for config and start-up messages). */
+  readonly hosts: readonly HostSettings[];
+  /** A session bound to one request's credentials (its headers). */
+  session(headers: RequestHeaders, observer?: RequestObserver): UpstreamSession;
+  /** Each host's circuit breaker: `open` fails fast, `half-open` lets one probe through, `not-configured` has no base URL. */
+  health(): PerUpstream<{ readonly state: HostState }>;
+  /** Closes every pooled dispatcher and breaker timer. */
+  close(): Promise<void>;
+}
+
+/** A client whose every call rejects with `error`: a refused credential sends nothing. */
+function refusing<T extends object>(client: T, error: GraphQLError): T {
+  const calls = Object.keys(client).map((name) => [name, () => Promise.reject(error)]);
+  return Object.fromEntries(calls) as T;
+}
 
 export function createUpstreams(config: Config, options: UpstreamsOptions = {}): Upstreams {
-  const http = {
-    workflows: createHttp(config.upstreams.workflows, { deadlineMs: config.upstreams.workflows.deadlineMs, ...options }),
-    flows: createHttp(config.upstreams.flows, { deadlineMs: config.upstreams.flows.deadlineMs, ...options }),
-    models: createHttp(config.upstreams.models, { deadlineMs: config.upstreams.models.deadlineMs, ...options }),
-    tasks: createHttp(config.upstreams.tasks, { deadlineMs: config.upstreams.tasks.deadlineMs, ...options }),
-  };
-  const direct = {
-    workflows: createWorkflowsApi(http.workflows),
-    flows: createFlowsApi(http.flows),
-    models: createModelsApi(http.models),
-    tasks: createTasksApi(http.tasks, config.upstreams.tasks),
-  };
-  const apis =
-    config.terminalCacheTtlMs > 0
-      ? withTerminalCache(direct, { ttlMs: config.terminalCacheTtlMs, maxEntries: config.terminalCacheMaxEntries })
-      : direct;
+  const { hosts = defaultHosts, ...httpOptions } = options;
+  const cache =
+    config.terminalCacheTtlMs > 0 ? createTerminalCache({ ttlMs: config.terminalCacheTtlMs, maxEntries: config.terminalCacheMaxEntries }) : null;
+  const running = hosts.map((host) => {
+    const upstream = config.upstreams[host.name];
+    if (upstream === undefined) throw new Error(`No configuration for the ${host.name} upstream (is it in loadConfig's hosts?)`);
+    const http = createHttp(upstream, { deadlineMs: upstream.deadlineMs, ...httpOptions });
+    const deps: ClientDeps = { http, config: upstream, cache };
+    return { host, http, deps, server: host.credential.server(upstream.settings) as unknown };
+  });
+
   return {
-    ...apis,
-    health: () => ({
-      workflows: { state: http.workflows.health() },
-      flows: { state: http.flows.health() },
-      models: { state: http.models.health() },
-      tasks: { state: http.tasks.health() },
-    }),
+    hosts,
+    session(headers, observer = noopObserver) {
+      const session: Record<string, HostSession<object, unknown>> = {};
+      const deps = { config, observer, session: session as unknown as UpstreamSession };
+      for (const { host, deps: clientDeps, server } of running) {
+        const caller: unknown = host.credential.caller(headers);
+        const refused = isContractError(caller) ? caller : null;
+        const credential = refused === null ? (caller ?? server) : null;
+        const key = credentialKey(host.name, host.credential.parts(credential));
+        const bound = host.client(clientDeps, { headers: host.credential.headers(credential), credentialKey: key }) as object;
+        const client = refused === null ? bound : refusing(bound, refused);
+        session[host.name] = { client, credentialKey: key, loaders: host.loaders(client, deps) };
+      }
+      return deps.session;
+    },
+    health: () => Object.fromEntries(running.map(({ host, http }) => [host.name, { state: http.health() }])) as PerUpstream<{ state: HostState }>,
     close: async () => {
-      await Promise.all(Object.values(http).map((requester) => requester.close()));
+      await Promise.all(running.map(({ http }) => http.close()));
     },
   };
 }

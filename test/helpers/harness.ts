@@ -60,7 +60,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const config = withUpstreams(
     base,
     urls,
-    options.withoutServerCredentials ? { apiKey: null, tasksToken: null, tasksProjectId: null } : simulator.credentials,
+    options.withoutServerCredentials ? {} : simulator.env,
   );
   const gateway = createGateway(config, {
     examples: examplesFrom(simulator.data),

@@ -2,15 +2,13 @@
  * Models host: `GET /executions` with every documented filter and `GET /prediction/{id}`,
  * key in `X-API-Key`; `POST /prediction/{id}/cancel`, sent once (never retried).
  */
-import type { Http } from '../http.ts';
+import { cachedRead } from '../cache.ts';
+import type { BoundCredential, ClientDeps } from '../host.ts';
 import { segment } from '../http.ts';
-import type { Credentials, ModelListQuery, ModelsApi } from '../types.ts';
+import type { ModelsClient } from '../session.ts';
+import type { ModelListQuery } from '../types.ts';
 import { normaliseCancelPrediction, normaliseModelExecutionList, normalisePrediction } from './normalise.ts';
 import { parseCancelPrediction, parseModelExecutionList, parsePrediction } from './wire.ts';
-
-function headers(credentials: Credentials) {
-  return { 'X-API-Key': credentials.apiKey };
-}
 
 function list(values: readonly string[] | null | undefined): string | null {
   return values && values.length > 0 ? values.join(',') : null;
@@ -31,33 +29,28 @@ export function modelListParams(query: ModelListQuery): Record<string, string | 
   };
 }
 
-export function createModelsApi(http: Http): ModelsApi {
+export function createModelsClient({ http, cache }: ClientDeps, { headers, credentialKey }: BoundCredential): ModelsClient {
+  const getPrediction = async (predictionId: string) => {
+    const json = await http.json({
+      method: 'GET',
+      path: `/prediction/${segment(predictionId)}`,
+      headers,
+      idempotent: true,
+      resource: 'Model execution',
+    });
+    return normalisePrediction(parsePrediction(json), predictionId);
+  };
   return {
-    async listExecutions(credentials, query) {
-      const json = await http.json({
-        method: 'GET',
-        path: '/executions',
-        query: modelListParams(query),
-        headers: headers(credentials),
-        idempotent: true,
-      });
+    async listExecutions(query) {
+      const json = await http.json({ method: 'GET', path: '/executions', query: modelListParams(query), headers, idempotent: true });
       return normaliseModelExecutionList(parseModelExecutionList(json), query);
     },
-    async getPrediction(credentials, predictionId) {
-      const json = await http.json({
-        method: 'GET',
-        path: `/prediction/${segment(predictionId)}`,
-        headers: headers(credentials),
-        idempotent: true,
-        resource: 'Model execution',
-      });
-      return normalisePrediction(parsePrediction(json), predictionId);
-    },
-    async cancelPrediction(credentials, predictionId) {
+    getPrediction: (predictionId) => cachedRead(cache, credentialKey, predictionId, getPrediction),
+    async cancelPrediction(predictionId) {
       const json = await http.json({
         method: 'POST',
         path: `/prediction/${segment(predictionId)}/cancel`,
-        headers: headers(credentials),
+        headers,
         idempotent: false,
         resource: 'Model execution',
       });

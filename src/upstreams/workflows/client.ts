@@ -2,64 +2,63 @@
  * Workflows host: `GET /executions/{id}` and `GET /workflows/{id}/executions`, key in `X-API-Key`;
  * the writes `POST /{id}/trigger` and `POST /{id}/bulk-trigger`, sent once (never retried).
  */
-import type { Http } from '../http.ts';
+import { cachedRead } from '../cache.ts';
+import type { BoundCredential, ClientDeps } from '../host.ts';
 import { segment } from '../http.ts';
-import type { Credentials, WorkflowsApi } from '../types.ts';
+import type { WorkflowsClient } from '../session.ts';
 import { normaliseExecutionDetails, normaliseExecutionList, normaliseTrigger } from './normalise.ts';
 import { parseBulkTriggerResponse, parseExecutionDetails, parseListExecutionsResponse, parseTriggerResponse } from './wire.ts';
 
-function headers(credentials: Credentials) {
-  return { 'X-API-Key': credentials.apiKey };
+/** The trigger body both write endpoints take. */
+function triggerBody(request: { readonly versionId?: string | null; readonly webhookUrl?: string | null }, inputs: unknown) {
+  return {
+    ...(request.versionId ? { version_id: request.versionId } : {}),
+    inputs,
+    ...(request.webhookUrl ? { webhook_url: request.webhookUrl } : {}),
+  };
 }
 
-export function createWorkflowsApi(http: Http): WorkflowsApi {
+export function createWorkflowsClient({ http, cache }: ClientDeps, { headers, credentialKey }: BoundCredential): WorkflowsClient {
+  const getExecution = async (executionId: string) => {
+    const json = await http.json({
+      method: 'GET',
+      path: `/executions/${segment(executionId)}`,
+      headers,
+      idempotent: true,
+      resource: 'Workflow execution',
+    });
+    return normaliseExecutionDetails(parseExecutionDetails(json));
+  };
   return {
-    async getExecution(credentials, executionId) {
-      const json = await http.json({
-        method: 'GET',
-        path: `/executions/${segment(executionId)}`,
-        headers: headers(credentials),
-        idempotent: true,
-        resource: 'Workflow execution',
-      });
-      return normaliseExecutionDetails(parseExecutionDetails(json));
-    },
-    async listExecutions(credentials, query) {
+    getExecution: (executionId) => cachedRead(cache, credentialKey, executionId, getExecution),
+    async listExecutions(query) {
       const json = await http.json({
         method: 'GET',
         path: `/workflows/${segment(query.workflowId)}/executions`,
         query: { bulk_id: query.bulkId, offset: query.offset, limit: query.limit },
-        headers: headers(credentials),
+        headers,
         idempotent: true,
         resource: 'Workflow',
       });
       return normaliseExecutionList(parseListExecutionsResponse(json), query, query.bulkId ?? null);
     },
-    async trigger(credentials, request) {
+    async trigger(request) {
       const json = await http.json({
         method: 'POST',
         path: `/${segment(request.workflowId)}/trigger`,
-        body: {
-          ...(request.versionId ? { version_id: request.versionId } : {}),
-          inputs: request.inputs ?? {},
-          ...(request.webhookUrl ? { webhook_url: request.webhookUrl } : {}),
-        },
-        headers: headers(credentials),
+        body: triggerBody(request, request.inputs ?? {}),
+        headers,
         idempotent: false,
         resource: 'Workflow',
       });
       return normaliseTrigger(parseTriggerResponse(json));
     },
-    async bulkTrigger(credentials, request) {
+    async bulkTrigger(request) {
       const json = await http.json({
         method: 'POST',
         path: `/${segment(request.workflowId)}/bulk-trigger`,
-        body: {
-          ...(request.versionId ? { version_id: request.versionId } : {}),
-          inputs: request.inputs,
-          ...(request.webhookUrl ? { webhook_url: request.webhookUrl } : {}),
-        },
-        headers: headers(credentials),
+        body: triggerBody(request, request.inputs),
+        headers,
         idempotent: false,
         resource: 'Workflow',
       });

@@ -1,0 +1,38 @@
+/**
+ * The task host's credential is one unit: a bearer token and the project it is for
+ * (`Authorization: Bearer …` + `X-Project-ID`, docs/upstreams.md "Host D"). A caller brings both or
+ * neither; its part is never combined with the server's, and an `Authorization` that is not a
+ * bearer token is refused rather than replaced.
+ */
+import { refusedCredential } from '../credential.ts';
+import type { CredentialScheme } from '../host.ts';
+
+export interface TaskCredential {
+  readonly token: string | null;
+  readonly projectId: string | null;
+}
+
+const bearer = /^Bearer\s+(\S+)\s*$/i;
+
+export const taskCredential: CredentialScheme<TaskCredential> = {
+  server: (settings) => {
+    const token = settings['TASKS_API_TOKEN'] ?? null;
+    const projectId = settings['TASKS_PROJECT_ID'] ?? null;
+    return token === null && projectId === null ? null : { token, projectId };
+  },
+  caller: (headers) => {
+    const authorization = headers('authorization')?.trim() || null;
+    const projectId = headers('x-project-id')?.trim() || null;
+    if (authorization === null && projectId === null) return null;
+    if (authorization === null) return refusedCredential('tasks', 'X-Project-ID was sent without Authorization: Bearer <token>');
+    const token = bearer.exec(authorization)?.[1];
+    if (token === undefined) return refusedCredential('tasks', 'Authorization must be Bearer <token>');
+    if (projectId === null) return refusedCredential('tasks', 'Authorization: Bearer was sent without X-Project-ID');
+    return { token, projectId };
+  },
+  headers: (credential) => ({
+    Authorization: credential?.token ? `Bearer ${credential.token}` : null,
+    'X-Project-ID': credential?.projectId ?? null,
+  }),
+  parts: (credential) => [credential?.token ?? null, credential?.projectId ?? null],
+};
