@@ -16,9 +16,9 @@ import { useArmor } from './plugins/armor.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
 import { createLive, type Live } from './live/index.ts';
 import { createObservability, type Observability } from './observability/index.ts';
-import { schema, subgraphSchema } from './schema/index.ts';
-import { createUpstreams } from './upstreams/index.ts';
-import type { Upstreams } from './upstreams/index.ts';
+import { schemaWith } from './schema/index.ts';
+import { createUpstreams, defaultHosts, type Upstreams } from './upstreams/index.ts';
+import type { AnyHost } from './upstreams/host.ts';
 
 /** Where the composition schema is served when `config.subgraph` is on. */
 export const subgraphEndpoint = '/graphql/subgraph';
@@ -27,6 +27,8 @@ export interface GatewayOptions {
   readonly logger?: Logger;
   /** Supply an upstream layer (defaults to one built from `config`). */
   readonly upstreams?: Upstreams;
+  /** The upstream hosts (config must come from `loadConfig` with the same list). @default defaultHosts */
+  readonly hosts?: readonly AnyHost[];
   /** Ids for GraphiQL's example tabs (the simulator's, in the embedded default). */
   readonly examples?: Examples;
 }
@@ -52,7 +54,9 @@ function isSubscription(document: DocumentNode): boolean {
 export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
   const logger = options.logger;
   const observability = createObservability(config.observability, { logger, health: () => upstreams.health() });
-  const upstreams = options.upstreams ?? createUpstreams(config, { ...(logger ? { logger } : {}), observer: observability.upstream });
+  const hosts = options.hosts ?? defaultHosts;
+  const upstreams = options.upstreams ?? createUpstreams(config, { ...(logger ? { logger } : {}), observer: observability.upstream, hosts });
+  const { schema, subgraphSchema } = schemaWith(hosts.flatMap((host) => (host.schema ? [host.schema] : [])));
   const live = createLive(config.live, logger);
   const yoga = createYoga<Record<string, never>, Context>({
     // `/graphql/subgraph` serves the composition schema (federation and stitching) through the same plugins.

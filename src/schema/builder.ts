@@ -52,6 +52,8 @@ export const builder = new SchemaBuilder<{
   },
 });
 
+export type Builder = typeof builder;
+
 builder.addScalarType('DateTime', DateTimeResolver);
 builder.addScalarType('JSON', JSONResolver);
 builder.addScalarType('JSONObject', JSONObjectResolver);

@@ -1,7 +1,8 @@
 /**
  * Imports every type file and builds the schema. Nothing else happens here.
  */
-import { builder } from './builder.ts';
+import type { GraphQLSchema } from 'graphql';
+import { type Builder, builder } from './builder.ts';
 import './execution.ts';
 import './connections.ts';
 import './step.ts';
@@ -23,3 +24,11 @@ export const schema = builder.toSchema({ sortSchema: true });
 
 /** Served at `/graphql/subgraph`: federation's `_service`/`_entities` and stitching's `_sdl`. */
 export const subgraphSchema = createSubgraphSchema(schema);
+
+/** The schema and its composition schema with the types that registered hosts add (AnyHost.schema). */
+export function schemaWith(extensions: readonly ((builder: Builder) => void)[]): { schema: GraphQLSchema; subgraphSchema: GraphQLSchema } {
+  if (extensions.length === 0) return { schema, subgraphSchema };
+  for (const extend of extensions) extend(builder);
+  const extended = builder.toSchema({ sortSchema: true });
+  return { schema: extended, subgraphSchema: createSubgraphSchema(extended) };
+}

@@ -6,6 +6,7 @@
  */
 import type { GraphQLError } from 'graphql';
 import type { Config, UpstreamConfig } from '../config.ts';
+import type { Builder } from '../schema/builder.ts';
 import type { RequestObserver } from '../observability/index.ts';
 import type { TerminalCache } from './cache.ts';
 import type { Http } from './http.ts';
@@ -73,6 +74,11 @@ export interface Host<Name extends string, C, Client, Loaders> extends HostSetti
    */
   client(deps: ClientDeps, bound: BoundCredential): Client;
   loaders(client: Client, deps: LoaderDeps): Loaders;
+  /**
+   * GraphQL types and root fields of a self-contained host, added to the schema when the host is
+   * registered. The built-in hosts share the Execution types, so theirs live in src/schema/.
+   */
+  schema?(builder: Builder): void;
 }
 
 /** Any host, as the registry holds them. */

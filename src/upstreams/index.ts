@@ -10,13 +10,13 @@ import type { PerUpstream } from '../model.ts';
 import { noopObserver, type RequestObserver } from '../observability/index.ts';
 import { createTerminalCache } from './cache.ts';
 import { credentialKey } from './credential.ts';
-import type { AnyHost, ClientDeps, HostSettings, RequestHeaders } from './host.ts';
+import type { AnyHost, ClientDeps, Host, HostSettings, RequestHeaders } from './host.ts';
 import { createHttp, type HttpOptions } from './http.ts';
 import { defaultHosts } from './registry.ts';
 import type { HostSession, UpstreamSession } from './session.ts';
 
 export type { HttpOptions, UpstreamLogger } from './http.ts';
-export type { UpstreamSession } from './session.ts';
+export type { HostSession, UpstreamSession } from './session.ts';
 export { defaultHosts } from './registry.ts';
 
 /** Options shared by every host's requester (logger, deadline, retries); breaker and coalescing come from Config. */
@@ -36,6 +36,16 @@ export interface Upstreams {
   health(): PerUpstream<{ readonly state: HostState }>;
   /** Closes every pooled dispatcher and breaker timer. */
   close(): Promise<void>;
+}
+
+/** A registered host's part of a session, typed by its definition (a host outside UpstreamSession's four). */
+export function hostSession<Client, Loaders>(
+  session: UpstreamSession,
+  host: Host<string, any, Client, Loaders>, // eslint-disable-line @typescript-eslint/no-explicit-any -- any credential type: only Client and Loaders are read
+): HostSession<Client, Loaders> {
+  const part = (session as unknown as Readonly<Record<string, HostSession<Client, Loaders> | undefined>>)[host.name];
+  if (part === undefined) throw new Error(`The ${host.name} upstream is not registered in this gateway`);
+  return part;
 }
 
 /** A client whose every call rejects with `error`: a refused credential sends nothing. */
