@@ -4,11 +4,21 @@
  * completes once it is terminal. However many subscribe, each execution has one shared upstream
  * poll (src/live), and a webhook reaches subscribers at once.
  */
+import { createHash } from 'node:crypto';
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
-import { bulkSource, type ExecutionRef, executionSource, type Live } from '../live/index.ts';
-import type { Source } from '../live/watch.ts';
+import {
+  bulkReader,
+  bulkSource,
+  type ExecutionRef,
+  executionReader,
+  executionSource,
+  type Live,
+  type Reader,
+  type ReaderSession,
+  type Source,
+} from '../live/index.ts';
 import { builder, decodeGlobalId } from './builder.ts';
 import { Execution } from './execution.ts';
 import { pair } from './node.ts';
@@ -31,20 +41,28 @@ export function executionRefOf(globalId: string): ExecutionRef {
   }
 }
 
-/** The subscription's iterator, counted in `gateway_active_subscriptions` until it ends however it ends. */
-function counted<T>(iterator: AsyncIterableIterator<T>, done: () => void): AsyncIterableIterator<T> {
+/**
+ * The subscription's iterator, counted in `gateway_active_subscriptions` until it ends however it
+ * ends. A stream that fails (the upstream refused the credential) gives its error as one last
+ * event, which the field raises: the client gets a GraphQL error, then the end, not a cut connection.
+ */
+function counted<T>(iterator: AsyncIterableIterator<T>, done: () => void): AsyncIterableIterator<T | Error> {
+  let failed = false;
   return {
-    next: () =>
-      iterator.next().then(
+    next: () => {
+      if (failed) return Promise.resolve({ done: true, value: undefined });
+      return iterator.next().then(
         (result) => {
           if (result.done) done();
           return result;
         },
         (error: unknown) => {
           done();
-          throw error;
+          failed = true;
+          return { done: false, value: error instanceof Error ? error : new Error(String(error)) };
         },
-      ),
+      );
+    },
     return: (value?: unknown) => {
       done();
       return iterator.return ? iterator.return(value) : Promise.resolve({ done: true, value: undefined });
@@ -68,9 +86,35 @@ function leaving(context: Context): AbortSignal | undefined {
 }
 
 /** One subscriber to a shared watch: ends when the client leaves, counted while it lasts. */
-async function subscribeTo<T>(context: Context, subscription: string, source: Source<T>): Promise<AsyncIterableIterator<T>> {
-  const events = await liveOf(context).watches.open(source, context.credentials, leaving(context));
+async function subscribeTo<T>(context: Context, subscription: string, source: Source<T>, reader: Reader<T>): Promise<AsyncIterableIterator<T | Error>> {
+  const events = await liveOf(context).watches.open(source, reader, leaving(context));
   return counted(events, context.observer.subscriptionStarted(subscription));
+}
+
+/**
+ * TEMPORARY, until the per-request upstream session exists: replace every call with
+ * `context.upstreams`. Binds the process's upstreams to this request's credentials; each host's
+ * credentialKey digests what that host is sent (the API key; the tasks token and project).
+ */
+function sessionOf(context: Context): ReaderSession {
+  const { upstreams } = liveOf(context);
+  const { credentials } = context;
+  const digest = (...sent: (string | null)[]) => createHash('sha256').update(JSON.stringify(sent)).digest('base64url');
+  const apiKey = digest(credentials.apiKey);
+  return {
+    workflows: {
+      credentialKey: apiKey,
+      client: {
+        getExecution: (id) => upstreams.workflows.getExecution(credentials, id),
+        listExecutions: (query) => upstreams.workflows.listExecutions(credentials, query),
+      },
+    },
+    models: { credentialKey: apiKey, client: { getPrediction: (id) => upstreams.models.getPrediction(credentials, id) } },
+    tasks: {
+      credentialKey: digest(credentials.tasksToken, credentials.tasksProjectId),
+      client: { getExecution: (id) => upstreams.tasks.getExecution(credentials, id) },
+    },
+  };
 }
 
 export function liveOf(context: Context): Live {
@@ -97,9 +141,11 @@ builder.subscriptionFields((t) => ({
       '`workflowName` or step names. Fields loaded beside it (cost, modelExecutions, bulk, parent) cost their own calls per event.',
     args: { id: t.arg.id({ required: true, description: 'The global id of a WorkflowExecution, ModelExecution or TaskExecution.' }) },
     subscribe: (_root, { id }, context) => {
-      return subscribeTo(context, 'executionUpdated', executionSource(liveOf(context).upstreams, executionRefOf(String(id))));
+      const ref = executionRefOf(String(id));
+      return subscribeTo(context, 'executionUpdated', executionSource(ref), executionReader(sessionOf(context), ref));
     },
     resolve: (execution, _args, context) => {
+      if (execution instanceof Error) throw execution;
       freshLoaders(context);
       return execution;
     },
@@ -113,8 +159,12 @@ builder.subscriptionFields((t) => ({
     args: { workflowId: t.arg.string({ required: true }), bulkId: t.arg({ type: 'UUID', required: true }) },
     subscribe: (_root, { workflowId, bulkId }, context) => {
       if (workflowId.trim() === '') throw badUserInput('workflowId must not be empty', 'workflowId');
-      return subscribeTo(context, 'bulkProgress', bulkSource(liveOf(context).upstreams, { workflowId, bulkId }));
+      const bulk = { workflowId, bulkId };
+      return subscribeTo(context, 'bulkProgress', bulkSource(bulk), bulkReader(sessionOf(context), bulk));
     },
-    resolve: (progress) => progress,
+    resolve: (progress) => {
+      if (progress instanceof Error) throw progress;
+      return progress;
+    },
   }),
 }));
