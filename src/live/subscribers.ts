@@ -29,6 +29,16 @@ export interface Subscribers<T> {
   size(): number;
 }
 
+/** Sends `value` unless the subscriber has it already; true when it ended the stream (a terminal state). */
+function send<T>(subscriber: Subscriber<T>, value: T, print: string, isTerminal: (value: T) => boolean): boolean {
+  if (print === subscriber.lastPrint) return false;
+  subscriber.lastPrint = print;
+  subscriber.channel.push(value);
+  if (!isTerminal(value)) return false;
+  subscriber.channel.end();
+  return true;
+}
+
 /** `onOver` runs when the last subscriber leaves and when the state is terminal: nothing more to do. */
 export function createSubscribers<T>(isTerminal: (value: T) => boolean, onOver: () => void): Subscribers<T> {
   const members = new Set<Subscriber<T>>();
@@ -40,14 +50,8 @@ export function createSubscribers<T>(isTerminal: (value: T) => boolean, onOver: 
     if (members.size === 0) onOver();
   };
   const deliver = (subscriber: Subscriber<T>, value: T, print = liveJson.stringify(value)) => {
-    if (!subscriber.ready) return void (subscriber.pending = value);
-    if (print === subscriber.lastPrint) return;
-    subscriber.lastPrint = print;
-    subscriber.channel.push(value);
-    if (isTerminal(value)) {
-      subscriber.channel.end();
-      leave(subscriber);
-    }
+    if (!subscriber.ready) subscriber.pending = value;
+    else if (send(subscriber, value, print, isTerminal)) leave(subscriber);
   };
 
   return {

@@ -59,6 +59,25 @@ function unlessAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined):
   });
 }
 
+/** A new subscriber on `watcher`: its first value (read, or shared), then its stream. */
+async function subscribe<T>(watcher: Watcher<T>, signal: AbortSignal | undefined): Promise<AsyncIterableIterator<T>> {
+  // Joined before its first read: a client leaving meanwhile must not stay a subscriber.
+  const subscriber = watcher.join();
+  let first: T;
+  try {
+    // The first read is the watcher's first poll, shared with whoever joins meanwhile: no one's request either.
+    first = await unlessAborted(outsideRequest(() => watcher.current()), signal);
+  } catch (error) {
+    watcher.leave(subscriber);
+    throw error;
+  }
+  watcher.start(subscriber, first);
+  const { events } = subscriber.channel;
+  // Leaving ends the stream whether or not its consumer asks for the next value.
+  signal?.addEventListener('abort', () => void events.return?.(), { once: true });
+  return events;
+}
+
 export function createWatches(deps: {
   readonly bus: Bus;
   readonly coordination: Coordination;
@@ -84,24 +103,9 @@ export function createWatches(deps: {
   };
 
   return {
-    async open<T>(source: Source<T>, reader: Reader<T>, signal?: AbortSignal) {
+    open: async (source, reader, signal) => {
       signal?.throwIfAborted();
-      const watcher = watcherFor(source, reader);
-      // Joined before its first read: a client leaving meanwhile must not stay a subscriber.
-      const subscriber = watcher.join();
-      let first: T;
-      try {
-        // The first read is the watcher's first poll, shared with whoever joins meanwhile: no one's request either.
-        first = await unlessAborted(outsideRequest(() => watcher.current()), signal);
-      } catch (error) {
-        watcher.leave(subscriber);
-        throw error;
-      }
-      watcher.start(subscriber, first);
-      const { events } = subscriber.channel;
-      // Leaving ends the stream whether or not its consumer asks for the next value.
-      signal?.addEventListener('abort', () => void events.return?.(), { once: true });
-      return events;
+      return subscribe(watcherFor(source, reader), signal);
     },
     stats: () => {
       const all = [...watchers.values()];

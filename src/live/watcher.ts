@@ -7,7 +7,7 @@
  * when the upstream refuses the credential, and on close.
  */
 import { errorCodeOf } from '../errors.ts';
-import type { Bus, Coordination, LiveMessage } from './bus.ts';
+import type { Bus, Coordination, LiveMessage, Unsubscribe } from './bus.ts';
 import type { PollOutcome, PollSettings } from './pacing.ts';
 import { createPollLoop, type PollLoop } from './poller.ts';
 import { createSubscribers, type Subscriber, type Subscribers } from './subscribers.ts';
@@ -76,6 +76,32 @@ function hear<T>(message: LiveMessage, source: Source<T>, credentialKey: string,
   else loop.poke();
 }
 
+/** `read`, shared by everyone who asks while it runs; a failed one is forgotten, so whoever asks next reads afresh. */
+function sharedRead<T>(read: () => Promise<T>): { run(): Promise<T>; succeeded(): boolean } {
+  let running: Promise<T> | null = null;
+  let succeeded = false;
+  const start = () =>
+    read().then(
+      (value) => {
+        succeeded = true;
+        return value;
+      },
+      (error: unknown) => {
+        running = null;
+        throw error;
+      },
+    );
+  return { run: () => (running ??= start()), succeeded: () => succeeded };
+}
+
+async function leaveBus(subscribed: Promise<Unsubscribe>): Promise<void> {
+  try {
+    await (await subscribed)();
+  } catch {
+    // never subscribed: nothing to undo
+  }
+}
+
 export function createWatcher<T>(source: Source<T>, reader: Reader<T>, options: WatcherOptions): Watcher<T> {
   const { topic } = source;
   const warn = warner(options.logger, { topic, credentialKey: reader.credentialKey });
@@ -84,37 +110,20 @@ export function createWatcher<T>(source: Source<T>, reader: Reader<T>, options: 
   const loop = createPollLoop({ ...options, poll, warn });
   const subscribed = options.bus.subscribe(topic, (message) => hear(message, source, reader.credentialKey, subscribers, loop));
   subscribed.catch((error: unknown) => warn(error, 'live subscribe failed'));
-  let first: Promise<T> | null = null;
-  let read = false;
+  // Subscribed first, so that a change published while it reads is not missed; it is also the first poll.
+  const first = sharedRead(async () => {
+    await subscribed;
+    const value = await reader.read();
+    subscribers.apply(value);
+    loop.start();
+    return value;
+  });
   let finished: Promise<void> | null = null;
-
-  const readFirst = async (): Promise<T> => {
-    try {
-      // Subscribed first: a change published while it reads is not missed.
-      await subscribed;
-      const value = await reader.read();
-      read = true;
-      subscribers.apply(value);
-      loop.start();
-      return value;
-    } catch (error) {
-      // Those waiting get the error and leave; whoever joins later reads afresh.
-      first = null;
-      throw error;
-    }
-  };
-  const leaveBus = async () => {
-    try {
-      await (await subscribed)();
-    } catch {
-      // never subscribed: nothing to undo
-    }
-  };
   const finish = (failure?: Error): Promise<void> => {
     if (finished) return finished;
     const stopping = loop.stop();
     subscribers.close(failure);
-    finished = Promise.all([leaveBus(), stopping]).then(() => undefined);
+    finished = Promise.all([leaveBus(subscribed), stopping]).then(() => undefined);
     options.onFinish(finished);
     return finished;
   };
@@ -123,9 +132,7 @@ export function createWatcher<T>(source: Source<T>, reader: Reader<T>, options: 
     join: () => subscribers.join(),
     current: () => {
       const last = subscribers.last();
-      if (read && last !== null) return Promise.resolve(last);
-      first ??= readFirst();
-      return first;
+      return first.succeeded() && last !== null ? Promise.resolve(last) : first.run();
     },
     start: (subscriber, value) => subscribers.start(subscriber, value),
     leave: (subscriber) => subscribers.leave(subscriber),

@@ -2,7 +2,7 @@
  * Subscriptions over Server-Sent Events (yoga's GraphQL over SSE, distinct connections mode):
  * an execution's or a bulk's current state first, then one event per change, then the stream
  * completes once it is terminal. However many subscribe, each execution has one shared upstream
- * poll (src/live), and a webhook reaches subscribers at once.
+ * poll per credential (src/live), and a webhook reaches subscribers at once.
  */
 import { createHash } from 'node:crypto';
 import type { YogaInitialContext } from 'graphql-yoga';
@@ -136,7 +136,8 @@ builder.subscriptionFields((t) => ({
     nullable: false,
     description:
       'The execution now, then once per change (status, steps, output), completing after a terminal state. ' +
-      'One shared upstream poll per execution whatever the number of subscribers, and webhooks push at once. ' +
+      'One shared upstream poll per execution and credential whatever the number of subscribers, and webhooks push at once; ' +
+      'a credential the upstream stops accepting ends the stream with UNAUTHENTICATED. ' +
       'A workflow execution is read from `GET /executions/{id}` (the shape of its webhook): it carries no ' +
       '`workflowName` or step names. Fields loaded beside it (cost, modelExecutions, bulk, parent) cost their own calls per event.',
     args: { id: t.arg.id({ required: true, description: 'The global id of a WorkflowExecution, ModelExecution or TaskExecution.' }) },
@@ -155,7 +156,7 @@ builder.subscriptionFields((t) => ({
     nullable: false,
     description:
       "A bulk's progress now, then once per change, completing when every member is terminal. Polled through " +
-      'the workflows list filtered by `bulk_id` (one call per 100 members), shared by every subscriber; a member’s webhook triggers a poll at once.',
+      'the workflows list filtered by `bulk_id` (one call per 100 members), shared by every subscriber with the same credential; a member’s webhook triggers a poll at once.',
     args: { workflowId: t.arg.string({ required: true }), bulkId: t.arg({ type: 'UUID', required: true }) },
     subscribe: (_root, { workflowId, bulkId }, context) => {
       if (workflowId.trim() === '') throw badUserInput('workflowId must not be empty', 'workflowId');
