@@ -1,7 +1,7 @@
 /**
  * How replicas share live updates: a topic bus (publish/subscribe) and the coordination that
- * keeps work single (webhook dedup, who polls an execution for a credential). In memory for one instance;
- * redis.ts gives the same over Redis for many.
+ * keeps work single (webhook dedup, who polls an execution for a credential). In memory for one
+ * instance; redis.ts gives the same over Redis for many.
  */
 
 /** What travels on a topic. */
@@ -31,7 +31,7 @@ export interface Coordination {
   firstSeen(key: string, ttlMs: number): Promise<boolean>;
   /** Makes `key` unseen again: what its first sighting stood for did not happen. */
   forget(key: string): Promise<void>;
-  /** Takes or renews the lease on `name` (a watched thing and a credentialKey) for `ttlMs`; false while another replica holds it. */
+  /** Takes or renews the lease on `name` (a watched thing and credential) for `ttlMs`; false while another replica holds it. */
   lease(name: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease up if this replica holds it. */
   release(name: string): Promise<void>;
