@@ -3,12 +3,12 @@
  * → the simulator, whose manual clock moves executions to completion.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { upstreamError } from '../src/errors.ts';
 import { examplesFrom, graphiqlTabs } from '../src/graphiql.ts';
 import { type Coordination, createMemoryBus, createMemoryCoordination } from '../src/live/bus.ts';
-import { createWatches, type Source } from '../src/live/watch.ts';
+import { createWatches, type Reader, type Source, watchName } from '../src/live/watch.ts';
 import { encodeGlobalId } from '../src/schema/builder.ts';
 import { workflowsRoutes } from '../src/simulator/index.ts';
-import type { Credentials } from '../src/upstreams/types.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
 import {
   BulkProgressUpdated,
@@ -254,27 +254,26 @@ describe('close', () => {
   });
 });
 
-// Races that are hard to stage over HTTP: the watchers alone, over the in-memory bus and a source that counts its reads.
+// Races that are hard to stage over HTTP: the watchers alone, over the in-memory bus and readers that count their reads.
 describe('watchers (unit)', () => {
-  const as = (apiKey: string): Credentials => ({ apiKey, tasksToken: null, tasksProjectId: null });
   const settings = { minMs: 20, maxMs: 40, leaseMs: 1000 };
-  /** A source whose reads are recorded (by api key) and answered by `answer`. */
-  function recordingSource(answer: (credentials: Credentials, read: number) => Promise<{ n: number }>) {
+  const source: Source<{ n: number }> = { topic: 'unit:thing', isTerminal: () => false };
+  /** Readers whose reads are recorded (by credentialKey) and answered by `answer`. */
+  function recording(answer: (credentialKey: string, read: number) => Promise<{ n: number }>) {
     const reads: string[] = [];
-    const source: Source<{ n: number }> = {
-      topic: 'unit:thing',
-      fetch: (credentials) => {
-        reads.push(credentials.apiKey!);
-        return answer(credentials, reads.length);
+    const as = (credentialKey: string): Reader<{ n: number }> => ({
+      credentialKey,
+      read: () => {
+        reads.push(credentialKey);
+        return answer(credentialKey, reads.length);
       },
-      isTerminal: () => false,
-    };
-    return { source, reads };
+    });
+    return { as, reads };
   }
 
   it('a client that leaves after its first value ends its stream and stops the watcher', async () => {
     const watches = createWatches({ bus: createMemoryBus(), coordination: createMemoryCoordination(), settings });
-    const { source } = recordingSource(async () => ({ n: 1 }));
+    const { as } = recording(async () => ({ n: 1 }));
     const leaving = new AbortController();
     const events = await watches.open(source, as('a'), leaving.signal);
     expect(await events.next()).toEqual({ value: { n: 1 }, done: false });
@@ -285,9 +284,9 @@ describe('watchers (unit)', () => {
     await watches.close();
   });
 
-  it('a first read that fails for its creator still leaves a poll for the subscriber who joined meanwhile, with its credentials', async () => {
+  it('a first read that fails for one credential fails its waiters only; the other credential polls with its own reader', async () => {
     let failFirst: (error: Error) => void = () => undefined;
-    const { source, reads } = recordingSource((_credentials, read) =>
+    const { as, reads } = recording((_key, read) =>
       read === 1 ? new Promise((_resolve, reject) => (failFirst = reject)) : Promise.resolve({ n: read }),
     );
     const watches = createWatches({ bus: createMemoryBus(), coordination: createMemoryCoordination(), settings });
@@ -296,13 +295,17 @@ describe('watchers (unit)', () => {
     const joiner = await watches.open(source, as('b'));
     failFirst(new Error('upstream down'));
     await expect(creator).rejects.toThrow('upstream down');
+    await eventually(() => watches.stats().watching === 1, 1000, 'the failed watcher to stop');
     expect(watches.stats()).toMatchObject({ watching: 1, subscribers: 1 });
     const before = reads.length;
     await sleep(500);
     const polls = reads.slice(before);
     expect(polls.length).toBeGreaterThan(3);
     expect(new Set(polls)).toEqual(new Set(['b']));
-    await joiner.return!();
+    // A later subscriber with the failed credential reads afresh.
+    const again = await watches.open(source, as('a'));
+    expect((await again.next()).value).toMatchObject({ n: expect.any(Number) });
+    await Promise.all([joiner.return!(), again.return!()]);
     expect(watches.stats().watching).toBe(0);
     await watches.close();
   });
@@ -316,13 +319,57 @@ describe('watchers (unit)', () => {
       release: async (name) => void released.push(name),
     };
     const watches = createWatches({ bus: createMemoryBus(), coordination, settings });
-    const { source } = recordingSource(async () => ({ n: 1 }));
+    const { as } = recording(async () => ({ n: 1 }));
     const events = await watches.open(source, as('a'));
     await eventually(() => grant !== null, 1000, 'the first poll to ask for the lease');
     await events.return!();
     grant!(true);
     await eventually(() => released.length > 0, 1000, 'the lease to be released');
-    expect(released).toEqual(['unit:thing']);
+    expect(released).toEqual([watchName('unit:thing', 'a')]);
+    await watches.close();
+  });
+
+  it('leases are per watched thing and credential: one poller each', async () => {
+    const leased = new Set<string>();
+    const coordination: Coordination = { ...createMemoryCoordination(), lease: async (name) => Boolean(leased.add(name)) };
+    const watches = createWatches({ bus: createMemoryBus(), coordination, settings });
+    const { as } = recording(async () => ({ n: 1 }));
+    const streams = await Promise.all([watches.open(source, as('a')), watches.open(source, as('a')), watches.open(source, as('b'))]);
+    await eventually(() => leased.size === 2, 1000, 'both watchers to poll');
+    expect([...leased].sort()).toEqual([watchName('unit:thing', 'a'), watchName('unit:thing', 'b')]);
+    expect(watches.stats()).toEqual({ watching: 2, polling: 2, subscribers: 3 });
+    await Promise.all(streams.map((events) => events.return!()));
+    await watches.close();
+  });
+
+  it('a state on the bus is applied only by the watchers of its credential; a webhook’s (none) by all', async () => {
+    const bus = createMemoryBus();
+    // Polls an hour apart: only the bus changes what the subscribers see.
+    const watches = createWatches({ bus, coordination: createMemoryCoordination(), settings: { minMs: 3_600_000, maxMs: 3_600_000, leaseMs: 7_200_000 } });
+    const { as } = recording(async () => ({ n: 0 }));
+    const [a, b] = await Promise.all([watches.open(source, as('a')), watches.open(source, as('b'))]);
+    await Promise.all([a.next(), b.next()]);
+    await bus.publish('unit:thing', { kind: 'state', value: { n: 1 }, credentialKey: 'a' });
+    await bus.publish('unit:thing', { kind: 'state', value: { n: 2 } });
+    expect(await a.next()).toEqual({ value: { n: 1 }, done: false });
+    expect(await a.next()).toEqual({ value: { n: 2 }, done: false });
+    expect(await b.next()).toEqual({ value: { n: 2 }, done: false });
+    await Promise.all([a.return!(), b.return!()]);
+    await watches.close();
+  });
+
+  it('a credential the upstream starts refusing ends its streams with the refusal, and its watcher stops polling', async () => {
+    const refusal = upstreamError('UNAUTHENTICATED', 'workflows', 'The workflows upstream refused the credentials', { status: 401 });
+    const { as, reads } = recording((_key, read) => (read <= 2 ? Promise.resolve({ n: read }) : Promise.reject(refusal)));
+    const watches = createWatches({ bus: createMemoryBus(), coordination: createMemoryCoordination(), settings });
+    const events = await watches.open(source, as('a'));
+    expect(await events.next()).toEqual({ value: { n: 1 }, done: false });
+    expect(await events.next()).toEqual({ value: { n: 2 }, done: false });
+    await expect(events.next()).rejects.toBe(refusal);
+    expect(watches.stats().watching).toBe(0);
+    const after = reads.length;
+    await sleep(200);
+    expect(reads.length).toBe(after);
     await watches.close();
   });
 });

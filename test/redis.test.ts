@@ -119,6 +119,40 @@ describe('two replicas over Redis', () => {
     await Promise.all([a.close(), b.close()]);
   });
 
+  it('two API keys on two replicas hold two leases, named by the keys’ digests, and each key is polled once', async () => {
+    const [a, b] = await replicas({ LIVE_POLL_MIN_MS: '30', LIVE_POLL_MAX_MS: '30', LIVE_LEASE_MS: '2000' });
+    const { runningExecution: id } = simulator.data.picks;
+    const globalId = workflowExecutionId(workflowOf(id), id);
+    const keyA = simulator.credentials.apiKey;
+    const keyB = simulator.issueApiKey();
+    const clients = [sseClient(a.url, { 'x-api-key': keyA }), sseClient(b.url, { 'x-api-key': keyA }), sseClient(b.url, { 'x-api-key': keyB })];
+    const subs = clients.map((client) => subscribe(client, ExecutionUpdated, { id: globalId }));
+    await Promise.all(subs.map((sub) => sub.next(1)));
+    const polling = () => a.gateway.live.watches.stats().polling + b.gateway.live.watches.stats().polling;
+    await eventually(() => polling() === 2, 2000, 'one poller per key');
+    expect(b.gateway.live.watches.stats()).toMatchObject({ watching: 2, subscribers: 2 });
+    const admin = new Redis(redisUrl);
+    const leases = await admin.keys('execution-gateway:lease:*');
+    admin.disconnect();
+    expect(leases).toHaveLength(2);
+    for (const lease of leases) {
+      expect(lease).toMatch(new RegExp(`^execution-gateway:lease:execution:workflow:${id}:[\\w-]{43}$`));
+      expect(lease).not.toContain(keyA);
+      expect(lease).not.toContain(keyB);
+    }
+    const calls = (key: string) => simulator.requests().filter((r) => r.path.endsWith(id) && r.headers['x-api-key'] === key).length;
+    const before = [calls(keyA), calls(keyB)];
+    const started = Date.now();
+    await sleep(300);
+    const [byA, byB] = [calls(keyA) - before[0]!, calls(keyB) - before[1]!];
+    // One poller per key at ~30 ms, not one per replica.
+    expect(byA).toBeGreaterThan(3);
+    expect(byB).toBeGreaterThan(3);
+    expect(byA).toBeLessThanOrEqual(Math.ceil((Date.now() - started) / 27) + 2);
+    for (const client of clients) client.dispose();
+    await Promise.all([a.close(), b.close()]);
+  });
+
   it('a change polled by one replica reaches subscribers on both', async () => {
     const [a, b] = await replicas({ LIVE_POLL_MIN_MS: '20', LIVE_POLL_MAX_MS: '40', LIVE_LEASE_MS: '2000' });
     const { queuedTask: id } = simulator.data.picks;

@@ -104,6 +104,27 @@ describe('auth', () => {
     }
   });
 
+  it('accepts every key the account issued, and answers a revoked one as an unknown key', async () => {
+    const { executionIds, id } = sim.data.workflows[0]!;
+    const urls = [
+      `${sim.urls.workflows}/executions/${executionIds[0]}`,
+      `${sim.urls.workflows}/workflows/${id}/executions`,
+      `${sim.urls.models}/prediction/${sim.data.picks.modelExecutionRunning}`,
+    ];
+    const second = sim.issueApiKey();
+    expect(second).not.toBe(sim.credentials.apiKey);
+    for (const url of urls) expect((await fetch(url, { headers: { 'X-API-Key': second } })).status, url).toBe(200);
+    expect((await bulkPost(id, { execution_ids: [executionIds[0]] }, { 'X-API-Key': second })).status).toBe(200);
+    sim.revokeApiKey(second);
+    for (const url of urls) {
+      const res = await fetch(url, { headers: { 'X-API-Key': second } });
+      expect(res.status, url).toBe(401);
+      expect(await res.json()).toEqual({ error: 'Invalid or missing API key' });
+    }
+    // The account's other keys are untouched.
+    expect((await fetch(urls[0]!, { headers: apiKeyHeaders() })).status).toBe(200);
+  });
+
   it('the flows host takes X-API-KEY in any case', async () => {
     const { executionIds, id } = sim.data.workflows[0]!;
     for (const name of ['X-API-KEY', 'x-api-key']) {

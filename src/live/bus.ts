@@ -1,13 +1,17 @@
 /**
  * How replicas share live updates: a topic bus (publish/subscribe) and the coordination that
- * keeps work single (webhook dedup, who polls an execution). In memory for one instance;
- * redis.ts gives the same over Redis for many.
+ * keeps work single (webhook dedup, who polls an execution for a credential). In memory for one
+ * instance; redis.ts gives the same over Redis for many.
  */
 
 /** What travels on a topic. */
 export type LiveMessage =
-  /** The whole current state of the watched thing (an execution or a bulk's progress). */
-  | { readonly kind: 'state'; readonly value: unknown }
+  /**
+   * The whole current state of the watched thing (an execution or a bulk's progress). A poll's
+   * names the credential it was read with (its digest): only watchers reading with it apply it.
+   * A webhook's names none and reaches every watcher of the thing.
+   */
+  | { readonly kind: 'state'; readonly value: unknown; readonly credentialKey?: string }
   /** Some fields of an execution (a prediction webhook carries no more): merged onto the last state. */
   | { readonly kind: 'patch'; readonly fields: Readonly<Record<string, unknown>> }
   /** Something changed upstream (a bulk member's webhook): the poller should look now. */
@@ -27,7 +31,7 @@ export interface Coordination {
   firstSeen(key: string, ttlMs: number): Promise<boolean>;
   /** Makes `key` unseen again: what its first sighting stood for did not happen. */
   forget(key: string): Promise<void>;
-  /** Takes or renews the lease on `name` for `ttlMs`; false while another replica holds it. */
+  /** Takes or renews the lease on `name` (a watched thing and credential) for `ttlMs`; false while another replica holds it. */
   lease(name: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease up if this replica holds it. */
   release(name: string): Promise<void>;

@@ -11,7 +11,8 @@ import { createRedisLive } from './redis.ts';
 import { createWatches, type WatchLogger, type Watches } from './watch.ts';
 import { useWebhooks, webhookPaths } from './webhooks.ts';
 
-export { type ExecutionRef, bulkSource, executionSource } from './sources.ts';
+export { type ExecutionRef, type ReaderSession, bulkReader, bulkSource, executionReader, executionSource } from './sources.ts';
+export type { Reader, Source } from './watch.ts';
 export { webhookPaths } from './webhooks.ts';
 
 export interface Live {

@@ -1,8 +1,8 @@
 /**
  * The bus and the coordination over Redis (`REDIS_URL`), for many gateway replicas: topics are
- * Redis pub/sub channels, webhook dedup is `SET NX PX`, and the right to poll an execution is a
- * lease (a key holding this replica's id, with an expiry the holder renews on every poll, so a
- * replica that dies loses it within one lease time).
+ * Redis pub/sub channels, webhook dedup is `SET NX PX`, and the right to poll an execution with
+ * one credential is a lease (a key holding this replica's id, with an expiry the holder renews on
+ * every poll, so a replica that dies loses it within one lease time).
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';

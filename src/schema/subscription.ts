@@ -2,13 +2,21 @@
  * Subscriptions over Server-Sent Events (yoga's GraphQL over SSE, distinct connections mode):
  * an execution's or a bulk's current state first, then one event per change, then the stream
  * completes once it is terminal. However many subscribe, each execution has one shared upstream
- * poll (src/live), and a webhook reaches subscribers at once.
+ * poll per credential (src/live), and a webhook reaches subscribers at once.
  */
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
-import { bulkSource, type ExecutionRef, executionSource, type Live } from '../live/index.ts';
-import type { Source } from '../live/watch.ts';
+import {
+  bulkReader,
+  bulkSource,
+  type ExecutionRef,
+  executionReader,
+  executionSource,
+  type Live,
+  type Reader,
+  type Source,
+} from '../live/index.ts';
 import { builder, decodeGlobalId } from './builder.ts';
 import { Execution } from './execution.ts';
 import { pair } from './node.ts';
@@ -31,20 +39,28 @@ export function executionRefOf(globalId: string): ExecutionRef {
   }
 }
 
-/** The subscription's iterator, counted in `gateway_active_subscriptions` until it ends however it ends. */
-function counted<T>(iterator: AsyncIterableIterator<T>, done: () => void): AsyncIterableIterator<T> {
+/**
+ * The subscription's iterator, counted in `gateway_active_subscriptions` until it ends however it
+ * ends. A stream that fails (the upstream refused the credential) gives its error as one last
+ * event, which the field raises: the client gets a GraphQL error, then the end, not a cut connection.
+ */
+function counted<T>(iterator: AsyncIterableIterator<T>, done: () => void): AsyncIterableIterator<T | Error> {
+  let failed = false;
   return {
-    next: () =>
-      iterator.next().then(
+    next: () => {
+      if (failed) return Promise.resolve({ done: true, value: undefined });
+      return iterator.next().then(
         (result) => {
           if (result.done) done();
           return result;
         },
         (error: unknown) => {
           done();
-          throw error;
+          failed = true;
+          return { done: false, value: error instanceof Error ? error : new Error(String(error)) };
         },
-      ),
+      );
+    },
     return: (value?: unknown) => {
       done();
       return iterator.return ? iterator.return(value) : Promise.resolve({ done: true, value: undefined });
@@ -68,11 +84,8 @@ function leaving(context: Context): AbortSignal | undefined {
 }
 
 /** One subscriber to a shared watch: ends when the client leaves, counted while it lasts. */
-async function subscribeTo<T>(context: Context, subscription: string, source: Source<T>): Promise<AsyncIterableIterator<T>> {
-  // Until watchers take a reader: the session's credential keys stand for its credentials.
-  const { workflows, tasks } = context.upstreams;
-  const credentials = { apiKey: workflows.credentialKey, tasksToken: tasks.credentialKey, tasksProjectId: null };
-  const events = await liveOf(context).watches.open(source, credentials, leaving(context));
+async function subscribeTo<T>(context: Context, subscription: string, source: Source<T>, reader: Reader<T>): Promise<AsyncIterableIterator<T | Error>> {
+  const events = await liveOf(context).watches.open(source, reader, leaving(context));
   return counted(events, context.observer.subscriptionStarted(subscription));
 }
 
@@ -97,14 +110,17 @@ builder.subscriptionFields((t) => ({
     nullable: false,
     description:
       'The execution now, then once per change (status, steps, output), completing after a terminal state. ' +
-      'One shared upstream poll per execution whatever the number of subscribers, and webhooks push at once. ' +
+      'One shared upstream poll per execution and credential whatever the number of subscribers, and webhooks push at once; ' +
+      'a credential the upstream stops accepting ends the stream with UNAUTHENTICATED. ' +
       'A workflow execution is read from `GET /executions/{id}` (the shape of its webhook): it carries no ' +
       '`workflowName` or step names. Fields loaded beside it (cost, modelExecutions, bulk, parent) cost their own calls per event.',
     args: { id: t.arg.id({ required: true, description: 'The global id of a WorkflowExecution, ModelExecution or TaskExecution.' }) },
     subscribe: (_root, { id }, context) => {
-      return subscribeTo(context, 'executionUpdated', executionSource(context.upstreams, executionRefOf(String(id))));
+      const ref = executionRefOf(String(id));
+      return subscribeTo(context, 'executionUpdated', executionSource(ref), executionReader(context.upstreams, ref));
     },
     resolve: (execution, _args, context) => {
+      if (execution instanceof Error) throw execution;
       freshLoaders(context);
       return execution;
     },
@@ -114,12 +130,16 @@ builder.subscriptionFields((t) => ({
     nullable: false,
     description:
       "A bulk's progress now, then once per change, completing when every member is terminal. Polled through " +
-      'the workflows list filtered by `bulk_id` (one call per 100 members), shared by every subscriber; a member’s webhook triggers a poll at once.',
+      'the workflows list filtered by `bulk_id` (one call per 100 members), shared by every subscriber with the same credential; a member’s webhook triggers a poll at once.',
     args: { workflowId: t.arg.string({ required: true }), bulkId: t.arg({ type: 'UUID', required: true }) },
     subscribe: (_root, { workflowId, bulkId }, context) => {
       if (workflowId.trim() === '') throw badUserInput('workflowId must not be empty', 'workflowId');
-      return subscribeTo(context, 'bulkProgress', bulkSource(context.upstreams, { workflowId, bulkId }));
+      const bulk = { workflowId, bulkId };
+      return subscribeTo(context, 'bulkProgress', bulkSource(bulk), bulkReader(context.upstreams, bulk));
     },
-    resolve: (progress) => progress,
+    resolve: (progress) => {
+      if (progress instanceof Error) throw progress;
+      return progress;
+    },
   }),
 }));

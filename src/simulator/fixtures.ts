@@ -336,6 +336,11 @@ export interface World {
   readonly tasksById: ReadonlyMap<string, TaskFact>;
   readonly picks: Picks;
   readonly credentials: { readonly apiKey: string; readonly tasksToken: string; readonly tasksProjectId: string };
+  /**
+   * The API keys the eachlabs hosts accept: `credentials.apiKey` and any issued since, minus the
+   * revoked ones. An account holds several keys, each revocable on its own.
+   */
+  readonly apiKeys: Set<string>;
   /** Secrets and personal data the legacy bulk endpoint leaks (the gateway must not). */
   readonly organizationId: string;
   readonly organizationApiKey: string;
@@ -986,6 +991,7 @@ export function buildWorld(seed: number, epochInput: number): World {
       waitingTask: waitingTask.id,
     },
     credentials,
+    apiKeys: new Set([credentials.apiKey]),
     organizationId,
     organizationApiKey,
     writes,

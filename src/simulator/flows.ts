@@ -77,7 +77,7 @@ export function createFlowsHandler(world: World): HostHandler {
   const bulk = (workflowParam: string) => ({
     key: flowsRoutes.bulk,
     handle: (request: SimRequest): SimResponse => {
-      if (!hasApiKey(request, world.credentials.apiKey)) return json(401, { error: 'Invalid or missing API key' });
+      if (!hasApiKey(request, world)) return json(401, { error: 'Invalid or missing API key' });
       const body = request.body;
       if (typeof body !== 'object' || body === null || Array.isArray(body)) return json(400, { error: 'invalid request body: expected a JSON object' });
       const ids: unknown = (body as { execution_ids?: unknown }).execution_ids;

@@ -4,6 +4,7 @@
  * running executions progress with the (real or manual) clock. A separate product from the
  * gateway: it imports nothing from it.
  */
+import { randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClock } from './clock.ts';
@@ -63,6 +64,10 @@ export interface Simulator {
   /** The environment that points a gateway at it: base URLs and server-side credentials (CONTRACT.md "Environment"). */
   readonly env: Readonly<Record<string, string>>;
   readonly data: SimulatorData;
+  /** A further API key of the same account: workflows, flows and models accept it as they do `credentials.apiKey`. */
+  issueApiKey(): string;
+  /** From now on the eachlabs hosts answer this key as an unknown one: 401 `Invalid or missing API key`. */
+  revokeApiKey(apiKey: string): void;
   /** Hit counts by route key; unmatched routes count under '<host> <METHOD> unmatched'. */
   hits(): Record<string, number>;
   totalHits(host?: HostName): number;
@@ -282,6 +287,12 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       TASKS_PROJECT_ID: world.credentials.tasksProjectId,
     }),
     data,
+    issueApiKey: () => {
+      const apiKey = `smk_sim_${randomBytes(16).toString('hex')}`;
+      world.apiKeys.add(apiKey);
+      return apiKey;
+    },
+    revokeApiKey: (apiKey) => void world.apiKeys.delete(apiKey),
     hits: () => Object.fromEntries(counts),
     totalHits: (host) => {
       let total = 0;

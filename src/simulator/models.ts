@@ -84,7 +84,7 @@ export function createModelsHandler(world: World, modelsBaseUrl: () => string): 
   const list = {
     key: modelsRoutes.list,
     handle: (request: SimRequest): SimResponse => {
-      if (!hasApiKey(request, world.credentials.apiKey)) return unauthorized();
+      if (!hasApiKey(request, world)) return unauthorized();
       const { query } = request;
       const limit = intParam(query, 'limit', 20);
       if (limit === null || limit < 1 || limit > 100) return json(400, { error: 'limit must be an integer between 1 and 100' });
@@ -129,7 +129,7 @@ export function createModelsHandler(world: World, modelsBaseUrl: () => string): 
   const prediction = (id: string) => ({
     key: modelsRoutes.prediction,
     handle: (request: SimRequest): SimResponse => {
-      if (!hasApiKey(request, world.credentials.apiKey)) return unauthorized();
+      if (!hasApiKey(request, world)) return unauthorized();
       const fact = world.modelExecutionsById.get(id);
       const body = fact ? renderPrediction(fact, request.now, modelsBaseUrl()) : null;
       return body ? json(200, body) : json(404, { error: 'Prediction not found' });
@@ -138,7 +138,7 @@ export function createModelsHandler(world: World, modelsBaseUrl: () => string): 
   const cancel = (id: string) => ({
     key: modelsRoutes.cancel,
     handle: (request: SimRequest): SimResponse => {
-      if (!hasApiKey(request, world.credentials.apiKey)) return unauthorized();
+      if (!hasApiKey(request, world)) return unauthorized();
       if (!world.writes.cancelPrediction(id, request.now)) return json(404, { error: 'Prediction not found' });
       return json(200, { status: 'cancelled', message: 'Prediction canceled successfully', predictionID: id });
     },

@@ -28,8 +28,9 @@ const bulkInputs = { min: 1, max: 10 } as const;
 const unauthorized = (): SimResponse => json(401, { error: 'Invalid or missing API key' });
 
 /** The `X-API-Key` check shared by the eachlabs hosts (header names are case-insensitive). */
-export function hasApiKey(request: SimRequest, apiKey: string): boolean {
-  return headerValue(request.headers, 'x-api-key') === apiKey;
+export function hasApiKey(request: SimRequest, world: Pick<World, 'apiKeys'>): boolean {
+  const given = headerValue(request.headers, 'x-api-key');
+  return given !== undefined && world.apiKeys.has(given);
 }
 
 /** `primary`: the first element of a list output, else the output itself. */
@@ -148,7 +149,7 @@ export function createWorkflowsHandler(world: World, webhooks: WebhookRegistry):
   };
   /** Checks shared by both triggers: key, JSON object body, workflow, options. */
   const accept = (request: SimRequest, workflowParam: string) => {
-    if (!hasApiKey(request, world.credentials.apiKey)) return unauthorized();
+    if (!hasApiKey(request, world)) return unauthorized();
     const body = request.body;
     if (!isObject(body)) return json(400, { error: 'invalid request body: expected a JSON object' });
     const workflow = findWorkflow(world, workflowParam);
@@ -194,7 +195,7 @@ export function createWorkflowsHandler(world: World, webhooks: WebhookRegistry):
   const cancel = (id: string) => ({
     key: workflowsRoutes.cancel,
     handle: (request: SimRequest): SimResponse => {
-      if (!hasApiKey(request, world.credentials.apiKey)) return unauthorized();
+      if (!hasApiKey(request, world)) return unauthorized();
       const status = world.writes.cancelWorkflowExecution(id, request.now);
       if (status === null) return json(404, { error: 'execution not found' });
       if (status !== 'cancelled') return json(400, { error: `execution is not running (status: ${status})` });
@@ -204,7 +205,7 @@ export function createWorkflowsHandler(world: World, webhooks: WebhookRegistry):
   const detail = (id: string) => ({
     key: workflowsRoutes.detail,
     handle: (request: SimRequest): SimResponse => {
-      if (!hasApiKey(request, world.credentials.apiKey)) return unauthorized();
+      if (!hasApiKey(request, world)) return unauthorized();
       const fact = world.executions.get(id);
       return fact ? json(200, renderWorkflowDetail(fact, request.now)) : json(404, { error: 'execution not found' });
     },
@@ -212,7 +213,7 @@ export function createWorkflowsHandler(world: World, webhooks: WebhookRegistry):
   const list = (workflowParam: string) => ({
     key: workflowsRoutes.list,
     handle: (request: SimRequest): SimResponse => {
-      if (!hasApiKey(request, world.credentials.apiKey)) return unauthorized();
+      if (!hasApiKey(request, world)) return unauthorized();
       const bulkId = request.query.get('bulk_id') || null;
       if (bulkId !== null && !UUID_RE.test(bulkId)) return json(400, { error: 'invalid bulk_id format' });
       const offset = intParam(request.query, 'offset', 0);

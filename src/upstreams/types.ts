@@ -4,16 +4,6 @@
  */
 import type * as model from '../model.ts';
 
-/** Per-request credentials, already resolved (caller's first, else server-side). */
-export interface Credentials {
-  /** Sent as `X-API-Key` to workflows, flows and models only. */
-  readonly apiKey: string | null;
-  /** Sent as `Authorization: Bearer …` to the task host only. */
-  readonly tasksToken: string | null;
-  /** Sent as `X-Project-ID` to the task host only. */
-  readonly tasksProjectId: string | null;
-}
-
 export interface WorkflowListQuery {
   readonly workflowId: string;
   readonly bulkId?: string | null;
