@@ -13,12 +13,22 @@ import { pageOf } from '../src/upstreams/normalise.ts';
 import { normaliseBulkExecution, normaliseBulkExecutions } from '../src/upstreams/flows/normalise.ts';
 import { parseBulkResponse } from '../src/upstreams/flows/wire.ts';
 import { modelListParams } from '../src/upstreams/models/client.ts';
-import { normaliseModelExecution, normaliseModelExecutionList, normalisePrediction } from '../src/upstreams/models/normalise.ts';
-import { parseModelExecutionList, parsePrediction } from '../src/upstreams/models/wire.ts';
-import { normaliseTaskExecution } from '../src/upstreams/tasks/normalise.ts';
-import { parseTaskExecution } from '../src/upstreams/tasks/wire.ts';
-import { normaliseExecutionDetails, normaliseExecutionList } from '../src/upstreams/workflows/normalise.ts';
-import { parseExecutionDetails, parseListExecutionsResponse } from '../src/upstreams/workflows/wire.ts';
+import {
+  normaliseCancelPrediction,
+  normaliseModelExecution,
+  normaliseModelExecutionList,
+  normalisePrediction,
+} from '../src/upstreams/models/normalise.ts';
+import { parseCancelPrediction, parseModelExecutionList, parsePrediction } from '../src/upstreams/models/wire.ts';
+import { normaliseCancelExecution, normaliseTaskExecution } from '../src/upstreams/tasks/normalise.ts';
+import { parseCancelExecution, parseTaskExecution } from '../src/upstreams/tasks/wire.ts';
+import { normaliseExecutionDetails, normaliseExecutionList, normaliseTrigger } from '../src/upstreams/workflows/normalise.ts';
+import {
+  parseBulkTriggerResponse,
+  parseExecutionDetails,
+  parseListExecutionsResponse,
+  parseTriggerResponse,
+} from '../src/upstreams/workflows/wire.ts';
 
 function fixture(name: string): Record<string, unknown> {
   return JSON.parse(readFileSync(new URL(`./fixtures/${name}.json`, import.meta.url), 'utf8')) as Record<string, unknown>;
@@ -384,6 +394,199 @@ describe('wire validators', () => {
     expect(() => parseExecutionDetails({ execution_id: 'e', workflow_id: 'w', status: 'x', bulk_id: null, extra: [1] })).not.toThrow();
     expect(() => parseBulkResponse({ executions: [{ execution_id: 'e', parameters: null, step_results: null, output_json: null }] })).not.toThrow();
     expect(() => parseTaskExecution(fixture('tasks-execution'))).not.toThrow();
+  });
+});
+
+type Json = Record<string, unknown>;
+
+/** `value` with every key in `keys` set to null, and without those keys at all. */
+function nulledAndAbsent(value: Json, keys: readonly string[]): Json[] {
+  const nulled: Json = { ...value };
+  const absent: Json = { ...value };
+  for (const key of keys) {
+    nulled[key] = null;
+    delete absent[key];
+  }
+  return [nulled, absent];
+}
+
+/** `value` plus a field no host documents. */
+function withExtra(value: Json): Json {
+  return { ...value, undocumented: { nested: ['x'] } };
+}
+
+describe('wire schemas, host by host', () => {
+  const tasksJson = fixture('tasks-execution');
+  const listJson = fixture('workflows-list');
+  const predictionJson = fixture('models-prediction');
+  const modelsListJson = fixture('models-list');
+  const detailStep = (detailJson['step_outputs'] as Record<string, Json>)['step1'] as Json;
+  const detailMetadata = detailStep['metadata'] as Json;
+  const summaryJson = (listJson['executions'] as Json[])[0] as Json;
+  const bulkExecutionJson = (bulkJson['executions'] as Json[])[0] as Json;
+  const bulkStepJson = (bulkExecutionJson['step_results'] as Json[])[0] as Json;
+  const modelItemJson = (modelsListJson['executions'] as Json[])[0] as Json;
+  const bulkSecrets = ['sk_live_4e8b2d9f71c3a5e06d1b', 'org_7f3a9c2e51d84b06', '203.0.113.57'];
+  const leak = 'sk_live_LEAKED_0123456789';
+
+  const wrongTypes: [model.UpstreamName, string, () => unknown][] = [
+    ['workflows', 'detail execution_id', () => parseExecutionDetails({ ...detailJson, execution_id: { leak } })],
+    ['workflows', 'step status', () => parseExecutionDetails({ ...detailJson, step_outputs: { s: { ...detailStep, status: [leak] } } })],
+    ['workflows', 'summary created_at', () => parseListExecutionsResponse({ ...listJson, executions: [{ ...summaryJson, created_at: [leak] }] })],
+    ['workflows', 'trigger status', () => parseTriggerResponse({ execution_id: leak, status: 202 })],
+    ['workflows', 'bulk trigger bulk_id', () => parseBulkTriggerResponse({ bulk_id: [leak], executions: [] })],
+    ['flows', 'execution_id', () => parseBulkResponse({ ...bulkJson, executions: [{ ...bulkExecutionJson, execution_id: 42 }] })],
+    ['flows', 'parameter name', () => parseBulkResponse({ executions: [{ ...bulkExecutionJson, parameters: [{ name: 7, value: leak }] }] })],
+    ['flows', 'step step_id', () => parseBulkResponse({ executions: [{ ...bulkExecutionJson, step_results: [{ ...bulkStepJson, step_id: [leak] }] }] })],
+    ['models', 'list item id', () => parseModelExecutionList({ ...modelsListJson, executions: [{ ...modelItemJson, id: { leak } }] })],
+    ['models', 'list executions', () => parseModelExecutionList({ executions: leak })],
+    ['tasks', 'retry_count', () => parseTaskExecution({ ...tasksJson, retry_count: leak })],
+    ['tasks', 'cancel status', () => parseCancelExecution({ execution_id: leak, status: null })],
+  ];
+  it.each(wrongTypes)('%s: a wrong type in %s is UPSTREAM_ERROR naming only the host', (upstream, _, parse) => {
+    const error = thrown(parse);
+    expect(error.message).toBe(`The ${upstream} upstream answered an unexpected shape`);
+    expect(error.extensions).toEqual({ code: 'UPSTREAM_ERROR', upstream });
+    expect(error.originalError).toBeUndefined();
+    const told = JSON.stringify(error) + String(error.stack);
+    for (const secret of [leak, ...bulkSecrets]) expect(told).not.toContain(secret);
+    // zod's own wording would name the field and quote what it found.
+    expect(told).not.toMatch(/Invalid input|received|invalid_type/);
+  });
+
+  it('workflows: optional fields may be null or absent', () => {
+    for (const metadata of nulledAndAbsent(detailMetadata, ['model', 'version', 'params'])) {
+      for (const step of nulledAndAbsent({ ...detailStep, metadata }, ['started_at', 'completed_at', 'output', 'primary', 'input'])) {
+        const steps = normaliseExecutionDetails(parseExecutionDetails({ ...detailJson, step_outputs: { s: step } })).steps;
+        expect(steps?.[0]).toMatchObject({ stepId: 'step1', startedAt: null, input: null, output: null, primary: null, model: null, params: null });
+      }
+    }
+    for (const step of nulledAndAbsent(detailStep, ['metadata'])) {
+      const steps = normaliseExecutionDetails(parseExecutionDetails({ ...detailJson, step_outputs: { s: step } })).steps;
+      expect(steps?.[0]).toMatchObject({ model: null, modelVersion: null, params: null });
+    }
+    const detailOptional = ['bulk_id', 'started_at', 'completed_at', 'inputs', 'step_outputs', 'output', 'error', 'error_cause'];
+    for (const detail of nulledAndAbsent(detailJson, detailOptional)) {
+      expect(normaliseExecutionDetails(parseExecutionDetails(detail))).toMatchObject({
+        executionId: '69ae8c7b-7500-4a45-b7c0-348b8cc2665b', bulkId: null, inputs: null, steps: null, output: null, error: null, startedAt: null,
+      });
+    }
+    for (const summary of nulledAndAbsent(summaryJson, ['started_at', 'ended_at', 'inputs'])) {
+      for (const list of nulledAndAbsent({ executions: [summary] }, ['offset', 'total_count'])) {
+        const page = normaliseExecutionList(parseListExecutionsResponse(list), { offset: 0, limit: 10 });
+        expect(page).toMatchObject({ totalCount: null, hasNextPage: false });
+        expect(page.items[0]).toMatchObject({ executionId: 'exec-1', startedAt: null, completedAt: null });
+      }
+    }
+    for (const trigger of nulledAndAbsent({ status: 'failed', execution_id: 'e', started_at: 'x', message: 'm' }, ['execution_id', 'started_at', 'message'])) {
+      expect(normaliseTrigger(parseTriggerResponse(trigger))).toMatchObject({ executionId: null, status: 'FAILED', startedAt: null, message: null });
+      expect(parseBulkTriggerResponse({ bulk_id: 'b', executions: [trigger] }).executions).toHaveLength(1);
+    }
+  });
+
+  it('flows: optional fields may be null or absent', () => {
+    const stepOptional = ['step_name', 'model', 'version', 'started_at', 'ended_at', 'status', 'output', 'output_json', 'input'];
+    for (const step of nulledAndAbsent(bulkStepJson, stepOptional)) {
+      const execution = parseBulkResponse({ executions: [{ ...bulkExecutionJson, step_results: [step] }] }).executions[0];
+      expect(normaliseBulkExecution(execution!, 'w').steps?.[0]).toMatchObject({ stepId: 'step2', name: null, status: 'UNKNOWN', input: null, output: null, model: null });
+    }
+    for (const parameter of nulledAndAbsent({ name: 'story', value: 'x' }, ['value'])) {
+      const execution = parseBulkResponse({ executions: [{ ...bulkExecutionJson, parameters: [parameter] }] }).executions[0];
+      expect(normaliseBulkExecution(execution!, 'w').inputs).toEqual({ story: null });
+    }
+    const executionOptional = [
+      'flow_id', 'flow_name', 'average_percent', 'parameters', 'step_results', 'status', 'output', 'output_json', 'created_at', 'started_at', 'ended_at',
+    ];
+    for (const execution of nulledAndAbsent(bulkExecutionJson, executionOptional)) {
+      for (const response of nulledAndAbsent({ executions: [execution] }, ['status', 'total'])) {
+        const parsed = parseBulkResponse(response).executions[0];
+        expect(normaliseBulkExecution(parsed!, 'w')).toMatchObject({
+          workflowId: 'w', workflowName: null, progressPercent: null, inputs: null, steps: null, output: null, status: 'UNKNOWN',
+        });
+      }
+    }
+  });
+
+  it('models: optional fields may be null or absent', () => {
+    const itemOptional = Object.keys(modelItemJson).filter((key) => key !== 'id').concat('error_classification', 'error');
+    for (const item of nulledAndAbsent(modelItemJson, itemOptional)) {
+      for (const list of nulledAndAbsent({ executions: [item] }, ['total_count', 'offset', 'limit'])) {
+        const page = normaliseModelExecutionList(parseModelExecutionList(list), { offset: 0, limit: 1 });
+        expect(page).toMatchObject({ totalCount: null, hasNextPage: true });
+        expect(page.items[0]).toMatchObject({ executionId: 'exec_abc123', model: '', cost: null, output: null, workflowId: null, error: null });
+      }
+    }
+    for (const metrics of nulledAndAbsent(predictionJson['metrics'] as Json, ['predict_time', 'cost'])) {
+      expect(normalisePrediction(parsePrediction({ ...predictionJson, metrics }), 'asked')).toMatchObject({ cost: null, runTimeSeconds: null });
+    }
+    for (const prediction of nulledAndAbsent(predictionJson, Object.keys(predictionJson).concat('model', 'error'))) {
+      expect(normalisePrediction(parsePrediction(prediction), 'asked')).toMatchObject({ executionId: 'asked', model: '', input: null, output: null, cost: null });
+    }
+    for (const answer of nulledAndAbsent({ status: 's', message: 'm', predictionID: 'p' }, ['status', 'message', 'predictionID'])) {
+      expect(normaliseCancelPrediction(parseCancelPrediction(answer), 'asked')).toMatchObject({ executionId: 'asked', upstreamStatus: '', message: null });
+    }
+  });
+
+  it('tasks: optional fields may be null or absent', () => {
+    const required = ['id', 'workflow_id', 'status', 'created_at', 'retry_count'];
+    const optional = Object.keys(tasksJson).filter((key) => !required.includes(key));
+    expect(optional).toHaveLength(19);
+    for (const execution of nulledAndAbsent(tasksJson, optional)) {
+      expect(normaliseTaskExecution(parseTaskExecution(execution))).toMatchObject({
+        executionId: '3f2c9a4e-8b1d-4e6f-a2c3-5d7e9f0a1b2c', payload: null, result: null, queueName: null, runTimeoutSeconds: null, startedAt: null, error: null,
+      });
+    }
+    for (const answer of nulledAndAbsent({ execution_id: 'e', status: 'pending_cancel', cancelled_at: 'x' }, ['cancelled_at'])) {
+      expect(normaliseCancelExecution(parseCancelExecution(answer))).toMatchObject({ executionId: 'e', status: 'RUNNING', cancelledAt: null });
+    }
+  });
+
+  it('ignores extra fields at every level and drops them', () => {
+    const detail = withExtra({ ...detailJson, step_outputs: { step1: withExtra(detailStep) } });
+    expect(parseExecutionDetails(detail)).toEqual(parseExecutionDetails({ ...detailJson, step_outputs: { step1: detailStep } }));
+    const list = withExtra({ ...listJson, executions: [withExtra(summaryJson)] });
+    expect(parseListExecutionsResponse(list)).toEqual(parseListExecutionsResponse({ ...listJson, executions: [summaryJson] }));
+    const trigger = { execution_id: 'e', status: 'queued' };
+    expect(parseBulkTriggerResponse(withExtra({ bulk_id: 'b', executions: [withExtra(trigger)] }))).toEqual({ bulk_id: 'b', executions: [trigger] });
+
+    const parameter = { name: 'story', value: 'x' };
+    const execution = { ...bulkExecutionJson, parameters: [parameter], step_results: [bulkStepJson] };
+    const bulk = withExtra({ executions: [withExtra({ ...execution, parameters: [withExtra(parameter)], step_results: [withExtra(bulkStepJson)] })] });
+    expect(parseBulkResponse(bulk)).toEqual(parseBulkResponse({ executions: [execution] }));
+
+    const models = withExtra({ ...modelsListJson, executions: [withExtra(modelItemJson)] });
+    expect(parseModelExecutionList(models)).toEqual(parseModelExecutionList(modelsListJson));
+    const metrics = predictionJson['metrics'] as Json;
+    expect(parsePrediction(withExtra({ ...predictionJson, metrics: withExtra(metrics) }))).toEqual(parsePrediction(predictionJson));
+    expect(parseCancelPrediction(withExtra({ status: 's' }))).toEqual({ status: 's' });
+
+    expect(parseTaskExecution(withExtra(tasksJson))).toEqual(parseTaskExecution(tasksJson));
+    expect(parseCancelExecution(withExtra({ execution_id: 'e', status: 's' }))).toEqual({ execution_id: 'e', status: 's' });
+    for (const parsed of [parseExecutionDetails(detail), parseBulkResponse(bulk), parseModelExecutionList(models), parseTaskExecution(withExtra(tasksJson))]) {
+      expect(strings(parsed)).not.toContain('undocumented');
+    }
+  });
+
+  it("keeps a step metadata's undeclared fields: they vary by step type", () => {
+    const step = { ...detailStep, metadata: { ...detailMetadata, endpoint: 'https://example.com/hook', timeout_ms: 500 } };
+    const parsed = parseExecutionDetails({ ...detailJson, step_outputs: { step1: step } });
+    expect(parsed.step_outputs?.['step1']?.metadata).toEqual(step.metadata);
+  });
+
+  it('drops the secret fields at parse', () => {
+    const bulk = parseBulkResponse(bulkJson);
+    const found = strings(bulk);
+    expect(found).toContain('69ae8c7b-7500-4a45-b7c0-348b8cc2665b');
+    for (const secret of bulkSecrets) expect(found.filter((s) => s.includes(secret))).toEqual([]);
+    for (const key of ['api_key', 'organization_id', 'source_ip_address']) expect(found).not.toContain(key);
+
+    const list = parseListExecutionsResponse({ ...listJson, executions: [{ ...summaryJson, api_key: leak }] });
+    expect(list.executions[0]).not.toHaveProperty('api_key');
+    expect(strings(list)).not.toContain(leak);
+
+    const prediction = parsePrediction(predictionJson);
+    expect(prediction).not.toHaveProperty('urls');
+    expect(strings(prediction).filter((s) => s.includes('api.eachlabs.ai'))).toEqual([]);
   });
 });
 

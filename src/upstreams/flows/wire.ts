@@ -1,85 +1,60 @@
 /**
- * The flows host's bulk answer exactly as received (reference page 003, `GetExecutionsResponse`;
- * FINDINGS §3). Every field is typed `<string>` on the page; none is marked required, so only
- * what the gateway cannot do without (`executions`, `execution_id`) is.
+ * The flows host's bulk answer (`POST /api/v1/{workflowID}/executions/bulk`). Every field is
+ * documented as a string and none as required, so only what the gateway cannot do without
+ * (`executions`, `execution_id`, a step's `step_id`) is.
+ *
+ * Not declared, so dropped at parse: the secrets and personal data `api_key`, `organization_id`
+ * and `source_ip_address` (never read, copied or logged), and `updated_at`, `deleted_at` and the
+ * answer's `status`, which nothing reads.
  */
-import { checker } from '../validate.ts';
+import * as z from 'zod';
+import { anything, optNumber, optString, wireParser } from '../wire.ts';
 
-export interface WireParameter {
-  readonly name: string;
-  /** `<string>` on the page; the official Go SDK types parameters as `any`. */
-  readonly value?: unknown;
-}
+const parameter = z.object({
+  name: z.string(),
+  /** Documented as a string; the official Go SDK types parameters as `any`. */
+  value: anything,
+});
 
-export interface WireStepResult {
-  readonly step_id: string;
-  readonly step_name?: string | null;
-  readonly model?: string | null;
-  readonly version?: string | null;
-  readonly started_at?: string | null;
-  readonly ended_at?: string | null;
-  readonly status?: string | null;
+const stepResult = z.object({
+  step_id: z.string(),
+  step_name: optString,
+  model: optString,
+  version: optString,
+  started_at: optString,
+  ended_at: optString,
+  status: optString,
   /** JSON text ("parse output as JSON"). */
-  readonly output?: string | null;
-  readonly output_json?: unknown;
-  /** JSON text of the resolved step input. */
-  readonly input?: string | null;
-}
+  output: optString,
+  output_json: anything,
+  /** JSON text of the resolved step input; an already decoded value is taken as it is. */
+  input: anything,
+});
 
-export interface WireBulkExecution {
-  readonly execution_id: string;
-  readonly flow_id?: string | null;
-  readonly flow_name?: string | null;
+const bulkExecution = z.object({
+  execution_id: z.string(),
+  flow_id: optString,
+  flow_name: optString,
   /** Undocumented; read as progress percent. */
-  readonly average_percent?: number | null;
-  /** Secrets and personal data: never read, copied or logged. */
-  readonly organization_id?: string | null;
-  readonly api_key?: string | null;
-  readonly source_ip_address?: string | null;
-  readonly parameters?: readonly WireParameter[] | null;
-  readonly step_results?: readonly WireStepResult[] | null;
-  readonly status?: string | null;
-  readonly output?: string | null;
-  readonly output_json?: unknown;
-  readonly created_at?: string | null;
-  readonly started_at?: string | null;
-  readonly ended_at?: string | null;
-  readonly updated_at?: string | null;
-  readonly deleted_at?: string | null;
-}
+  average_percent: optNumber,
+  parameters: z.array(parameter).nullish(),
+  step_results: z.array(stepResult).nullish(),
+  status: optString,
+  output: optString,
+  output_json: anything,
+  created_at: optString,
+  started_at: optString,
+  ended_at: optString,
+});
 
-export interface WireBulkResponse {
-  readonly status?: string | null;
-  readonly total?: number | null;
-  readonly executions: readonly WireBulkExecution[];
-}
+const bulkResponse = z.object({
+  total: optNumber,
+  executions: z.array(bulkExecution),
+});
 
-const check = checker('flows');
+export type WireParameter = z.infer<typeof parameter>;
+export type WireStepResult = z.infer<typeof stepResult>;
+export type WireBulkExecution = z.infer<typeof bulkExecution>;
+export type WireBulkResponse = z.infer<typeof bulkResponse>;
 
-function checkStepResult(value: unknown): void {
-  const step = check.object(value);
-  check.string(step, 'step_id');
-  for (const key of ['step_name', 'model', 'version', 'started_at', 'ended_at', 'status', 'output']) {
-    check.optString(step, key);
-  }
-}
-
-function checkExecution(value: unknown): void {
-  const execution = check.object(value);
-  check.string(execution, 'execution_id');
-  for (const key of ['flow_id', 'flow_name', 'status', 'output', 'created_at', 'started_at', 'ended_at']) {
-    check.optString(execution, key);
-  }
-  check.optNumber(execution, 'average_percent');
-  for (const parameter of check.optArray(execution, 'parameters') ?? []) {
-    check.string(check.object(parameter), 'name');
-  }
-  for (const step of check.optArray(execution, 'step_results') ?? []) checkStepResult(step);
-}
-
-export function parseBulkResponse(json: unknown): WireBulkResponse {
-  const response = check.object(json);
-  for (const execution of check.array(response['executions'])) checkExecution(execution);
-  check.optNumber(response, 'total');
-  return response as unknown as WireBulkResponse;
-}
+export const parseBulkResponse: (json: unknown) => WireBulkResponse = wireParser('flows', bulkResponse);

@@ -1,110 +1,68 @@
 /**
- * The models host's JSON exactly as received: `GET /v1/executions` (reference page 002, openapi
- * `ListExecutionsResponse`/`ExecutionSummary`) and `GET /v1/prediction/{id}` (FINDINGS B3,
- * openapi `Prediction`).
+ * The models host's JSON: `GET /v1/executions`, `GET /v1/prediction/{id}` and
+ * `POST /v1/prediction/{id}/cancel`.
  */
-import { checker } from '../validate.ts';
+import * as z from 'zod';
+import { anything, optNumber, optObject, optString, wireParser } from '../wire.ts';
 
-export interface WireModelExecution {
-  readonly id: string;
-  readonly model?: string | null;
-  readonly status?: string | null;
-  readonly workflow_id?: string | null;
-  readonly workflow_execution_id?: string | null;
+const modelExecution = z.object({
+  id: z.string(),
+  model: optString,
+  status: optString,
+  workflow_id: optString,
+  workflow_execution_id: optString,
   /** USD. */
-  readonly execution_cost?: number | null;
+  execution_cost: optNumber,
   /** Seconds. */
-  readonly run_time?: number | null;
-  readonly created_at?: string | null;
-  readonly started_at?: string | null;
-  readonly completed_at?: string | null;
+  run_time: optNumber,
+  created_at: optString,
+  started_at: optString,
+  completed_at: optString,
   /** "Primary execution output": usually a URL or text, sometimes JSON text. */
-  readonly output?: string | null;
+  output: optString,
   /** Undocumented: lower-case canonical classification of a failed execution. */
-  readonly error_classification?: string | null;
+  error_classification: optString,
   /** Undocumented: the failure message. */
-  readonly error?: string | null;
-}
+  error: optString,
+});
 
-export interface WireModelExecutionList {
-  readonly executions: readonly WireModelExecution[];
-  /** Required by the spec; tolerated absent (paging then falls back to a full page). */
-  readonly total_count?: number | null;
+const modelExecutionList = z.object({
+  executions: z.array(modelExecution),
+  /** Documented as required; tolerated absent (paging then falls back to a full page). */
+  total_count: optNumber,
   /** Applied (echoed) offset and limit: not used, paging uses what was asked. */
-  readonly offset?: number | null;
-  readonly limit?: number | null;
-}
+  offset: optNumber,
+  limit: optNumber,
+});
 
-export interface WirePrediction {
-  /** Not marked required by the spec; the asked id stands in when absent. */
-  readonly id?: string | null;
-  readonly input?: Readonly<Record<string, unknown>> | null;
-  readonly status?: string | null;
+/** Not declared, so dropped at parse: `urls`, the upstream's own URLs, never copied. */
+const prediction = z.object({
+  /** Not marked required; the asked id stands in when absent. */
+  id: optString,
+  input: optObject,
+  status: optString,
   /** string, array or object depending on the model. */
-  readonly output?: unknown;
-  readonly logs?: string | null;
-  readonly metrics?: { readonly predict_time?: number | null; readonly cost?: number | null } | null;
-  /** Upstream URLs: never copied. */
-  readonly urls?: unknown;
+  output: anything,
+  logs: optString,
+  metrics: z.object({ predict_time: optNumber, cost: optNumber }).nullish(),
   /** Undocumented; read when present. */
-  readonly model?: string | null;
+  model: optString,
   /** Undocumented; read when present. */
-  readonly error?: string | null;
-}
+  error: optString,
+});
 
-const check = checker('models');
+/** The cancel answer; note the camelCase `predictionID`. */
+const cancelPrediction = z.object({
+  status: optString,
+  message: optString,
+  predictionID: optString,
+});
 
-function checkExecution(value: unknown): void {
-  const execution = check.object(value);
-  check.string(execution, 'id');
-  for (const key of [
-    'model',
-    'status',
-    'workflow_id',
-    'workflow_execution_id',
-    'created_at',
-    'started_at',
-    'completed_at',
-    'output',
-    'error_classification',
-    'error',
-  ]) {
-    check.optString(execution, key);
-  }
-  check.optNumber(execution, 'execution_cost');
-  check.optNumber(execution, 'run_time');
-}
+export type WireModelExecution = z.infer<typeof modelExecution>;
+export type WireModelExecutionList = z.infer<typeof modelExecutionList>;
+export type WirePrediction = z.infer<typeof prediction>;
+export type WireCancelPrediction = z.infer<typeof cancelPrediction>;
 
-export function parseModelExecutionList(json: unknown): WireModelExecutionList {
-  const list = check.object(json);
-  for (const execution of check.array(list['executions'])) checkExecution(execution);
-  check.optNumber(list, 'total_count');
-  check.optNumber(list, 'offset');
-  check.optNumber(list, 'limit');
-  return list as unknown as WireModelExecutionList;
-}
-
-export function parsePrediction(json: unknown): WirePrediction {
-  const prediction = check.object(json);
-  for (const key of ['id', 'status', 'logs', 'model', 'error']) check.optString(prediction, key);
-  check.optObject(prediction, 'input');
-  const metrics = check.optObject(prediction, 'metrics');
-  if (metrics) {
-    check.optNumber(metrics, 'predict_time');
-    check.optNumber(metrics, 'cost');
-  }
-  return prediction as unknown as WirePrediction;
-}
-
-/** `POST /v1/prediction/{id}/cancel` 200 (FINDINGS B4); note the camelCase `predictionID`. */
-export interface WireCancelPrediction {
-  readonly status?: string | null;
-  readonly message?: string | null;
-  readonly predictionID?: string | null;
-}
-
-export function parseCancelPrediction(json: unknown): WireCancelPrediction {
-  const answer = check.object(json);
-  for (const key of ['status', 'message', 'predictionID']) check.optString(answer, key);
-  return answer as unknown as WireCancelPrediction;
-}
+export const parseModelExecutionList: (json: unknown) => WireModelExecutionList = wireParser('models', modelExecutionList);
+export const parsePrediction: (json: unknown) => WirePrediction = wireParser('models', prediction);
+export const parseCancelPrediction: (json: unknown) => WireCancelPrediction = wireParser('models', cancelPrediction);
