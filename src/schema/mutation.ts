@@ -6,10 +6,10 @@
  */
 import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
-import type * as model from '../model.ts';
 import type { CancelResult, TriggerResult } from '../upstreams/types.ts';
 import { builder } from './builder.ts';
-import { Execution, executionGlobalId, ExecutionStatus } from './execution.ts';
+import { Execution, ExecutionStatus } from './execution.ts';
+import { encodeGlobalId } from './ids.ts';
 import { Bulk, WorkflowExecution } from './refs.ts';
 import { liveOf } from './subscription.ts';
 
@@ -40,7 +40,7 @@ const WorkflowTrigger = builder.objectRef<Trigger>('WorkflowTrigger').implement(
       resolve: (trigger) =>
         trigger.executionId === null
           ? null
-          : executionGlobalId({ source: 'WORKFLOW', workflowId: trigger.workflowId, executionId: trigger.executionId } as model.WorkflowExecution),
+          : encodeGlobalId({ typename: 'WorkflowExecution', workflowId: trigger.workflowId, executionId: trigger.executionId }),
     }),
     status: t.field({ type: ExecutionStatus, nullable: false, resolve: (trigger) => trigger.status }),
     upstreamStatus: t.exposeString('upstreamStatus', { nullable: false, description: '`queued` or `failed`, verbatim.' }),
