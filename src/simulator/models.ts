@@ -20,9 +20,6 @@ export const modelsRoutes = {
   cancel: 'models POST /prediction/{id}/cancel',
 } as const;
 
-/** Reference-era status vocabulary of model executions (FINDINGS B1/B3). */
-export const modelStatuses = ['starting', 'processing', 'success', 'failed', 'cancelled'] as const;
-
 function listOutput(fact: ModelExecutionFact, state: ModelState): string | null {
   if (!state.hasOutput) return null;
   return typeof fact.output === 'string' ? fact.output : JSON.stringify(fact.output);
