@@ -1,5 +1,5 @@
 /**
- * Mutations over the documented write endpoints (FINDINGS A1, A2, B4, D4). Each is sent once,
+ * Mutations over the documented write endpoints (docs/upstreams.md A1, A2, B4, D4). Each is sent once,
  * never retried (none is idempotent). Arguments are checked before any upstream call. With
  * `PUBLIC_URL` set, a trigger passes the gateway's webhook URL, so the execution's completion
  * reaches `executionUpdated` subscribers by webhook rather than by the next poll.
@@ -13,7 +13,7 @@ import { encodeGlobalId } from './ids.ts';
 import { Bulk, WorkflowExecution } from './refs.ts';
 import { liveOf } from './subscription.ts';
 
-/** The bulk trigger's documented bounds (FINDINGS A2). */
+/** The bulk trigger's documented bounds (docs/upstreams.md A2). */
 const bulkInputs = { min: 1, max: 10 } as const;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
