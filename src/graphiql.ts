@@ -2,7 +2,7 @@
  * GraphiQL's default tabs: example queries that answer against the embedded simulator
  * (main.ts fills in ids from its data) or, with placeholders, against live upstreams.
  */
-import { encodeGlobalId } from './schema/builder.ts';
+import { encodeGlobalId } from './schema/ids.ts';
 
 export interface Examples {
   readonly workflowId: string;
@@ -34,10 +34,11 @@ export function examplesFrom(data: ExampleSource): Examples {
     bulkWorkflowId: picks.runningBulk.workflowId,
     bulkId: picks.runningBulk.bulkId,
     taskExecutionId: picks.deepTaskChainLeaf,
-    runningExecutionGlobalId: encodeGlobalId(
-      'WorkflowExecution',
-      JSON.stringify([workflowOf(picks.runningExecution), picks.runningExecution]),
-    ),
+    runningExecutionGlobalId: encodeGlobalId({
+      typename: 'WorkflowExecution',
+      workflowId: workflowOf(picks.runningExecution),
+      executionId: picks.runningExecution,
+    }),
   };
 }
 

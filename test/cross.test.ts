@@ -3,6 +3,7 @@
  * through the loaders, global ids that round-trip, and partial answers when a host is absent.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGlobalId } from '../src/schema/ids.ts';
 import { flowsRoutes, modelsRoutes, tasksRoutes, workflowsRoutes } from '../src/simulator/index.ts';
 import { ModelExecutionsPage, ModelToWorkflow, Nodes, TaskChain } from './helpers/documents.ts';
 import type { ModelExecutionsPageQuery } from './gql/graphql.ts';
@@ -237,7 +238,7 @@ describe('node and nodes', () => {
       variables: { wf: workflow.id },
     });
     const ids = (listed.data!['workflowExecutions'] as { edges: { node: { id: string } }[] }).edges.map((e) => e.node.id);
-    const missing = Buffer.from(`WorkflowExecution:${JSON.stringify([workflow.id, 'no-such-execution'])}`).toString('base64url');
+    const missing = encodeGlobalId({ typename: 'WorkflowExecution', workflowId: workflow.id, executionId: 'no-such-execution' });
     const asked = [...ids.slice(0, 10), missing, ...ids.slice(10).reverse()];
     h.simulator.resetHits();
     const { body } = await h.post({ query: `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, variables: { ids: asked } });

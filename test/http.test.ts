@@ -4,6 +4,7 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { codesOf, type Harness, startHarness } from './helpers/harness.ts';
@@ -13,6 +14,30 @@ beforeAll(async () => {
   h = await startHarness({ env: { MAX_REQUEST_BYTES: '4096', GRAPHQL_MAX_BATCH: '3' } });
 });
 afterAll(() => h?.close());
+
+/** A POST whose body is sent in 1000-byte chunks, without Content-Length, on its own connection. */
+function postChunked(url: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    let answered = false;
+    const request = httpRequest(
+      url,
+      { method: 'POST', agent: false, headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' } },
+      (response) => {
+        answered = true;
+        let text = '';
+        response.setEncoding('utf8');
+        response.on('data', (chunk: string) => (text += chunk));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: text }));
+      },
+    );
+    // The gateway may answer and close before the last chunk is written: that write's error is
+    // expected, and only a connection that closes with no answer at all fails.
+    request.on('error', () => {});
+    request.on('close', () => answered || reject(new Error('closed without an answer')));
+    for (let at = 0; at < body.length; at += 1000) request.write(body.slice(at, at + 1000));
+    request.end();
+  });
+}
 
 const count = `{ workflowExecutions(workflowId: "QUERY_WF", first: 1) { totalCount } }`;
 const countQuery = () => count.replace('QUERY_WF', h.simulator.data.bigWorkflowId);
@@ -28,6 +53,16 @@ describe('request limits', () => {
     expect(response.status).toBe(413);
     await response.arrayBuffer();
     expect(h.simulator.totalHits()).toBe(0);
+  });
+
+  it('counts a chunked body (no Content-Length): refused past MAX_REQUEST_BYTES, answered under it', async () => {
+    h.simulator.resetHits();
+    const big = await postChunked(h.url, JSON.stringify({ query: countQuery(), variables: { pad: 'x'.repeat(5000) } }));
+    expect(big.status).toBe(400);
+    expect(h.simulator.totalHits()).toBe(0);
+    const small = await postChunked(h.url, JSON.stringify({ query: countQuery() }));
+    expect(small.status).toBe(200);
+    expect(JSON.parse(small.body)).toMatchObject({ data: { workflowExecutions: { totalCount: expect.any(Number) } } });
   });
 
   it('answers batched operations up to GRAPHQL_MAX_BATCH and refuses more', async () => {

@@ -5,7 +5,7 @@
  * known difference, and a reason it is off by default: its errors carry no `locations`.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeGlobalId } from '../src/schema/builder.ts';
+import { encodeGlobalId } from '../src/schema/ids.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
 
 let js: Harness;
@@ -23,7 +23,7 @@ function documents(h: Harness): { name: string; query: string; variables?: Recor
   const data = h.simulator.data;
   const execution = data.picks.completedImageExecution;
   const workflowId = data.workflows.find((w) => w.executionIds.includes(execution))!.id;
-  const missing = encodeGlobalId('WorkflowExecution', JSON.stringify([workflowId, '00000000-0000-4000-8000-000000000000']));
+  const missing = encodeGlobalId({ typename: 'WorkflowExecution', workflowId, executionId: '00000000-0000-4000-8000-000000000000' });
   return [
     {
       name: 'a page with steps and outputs',
@@ -39,7 +39,7 @@ function documents(h: Harness): { name: string; query: string; variables?: Recor
     {
       name: 'nodes with a missing id (null item and its error)',
       query: `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ...on Execution { status } ...on TaskExecution { parent { executionId } } } }`,
-      variables: { ids: [encodeGlobalId('WorkflowExecution', JSON.stringify([workflowId, execution])), missing, encodeGlobalId('TaskExecution', data.taskExecutionIds[0]!)] },
+      variables: { ids: [encodeGlobalId({ typename: 'WorkflowExecution', workflowId, executionId: execution }), missing, encodeGlobalId({ typename: 'TaskExecution', executionId: data.taskExecutionIds[0]! })] },
     },
     {
       name: 'a task chain',

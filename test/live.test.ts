@@ -7,7 +7,7 @@ import { upstreamError } from '../src/errors.ts';
 import { examplesFrom, graphiqlTabs } from '../src/graphiql.ts';
 import { type Coordination, createMemoryBus, createMemoryCoordination } from '../src/live/bus.ts';
 import { createWatches, type Reader, type Source, watchName } from '../src/live/watch.ts';
-import { encodeGlobalId } from '../src/schema/builder.ts';
+import { encodeGlobalId } from '../src/schema/ids.ts';
 import { workflowsRoutes } from '../src/simulator/index.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
 import {
@@ -95,8 +95,8 @@ describe('executionUpdated over SSE', () => {
     const own = await startHarness({ env: scaled });
     const { modelExecutionRunning, queuedTask } = own.simulator.data.picks;
     const client = sseClient(own.url);
-    const model = subscribe(client, ExecutionUpdated, { id: encodeGlobalId('ModelExecution', modelExecutionRunning) });
-    const task = subscribe(client, ExecutionUpdated, { id: encodeGlobalId('TaskExecution', queuedTask) });
+    const model = subscribe(client, ExecutionUpdated, { id: encodeGlobalId({ typename: 'ModelExecution', executionId: modelExecutionRunning }) });
+    const task = subscribe(client, ExecutionUpdated, { id: encodeGlobalId({ typename: 'TaskExecution', executionId: queuedTask }) });
     await Promise.all([model.next(1), task.next(1)]);
     for (let i = 0; i < 30 && !(model.completed() && task.completed()); i++) {
       own.simulator.advance(3_000);
@@ -146,7 +146,7 @@ describe('one shared poll per execution', () => {
     const { waitingTask } = h.simulator.data.picks;
     const client = sseClient(h.url);
     h.simulator.resetHits();
-    const sub = subscribe(client, ExecutionUpdated, { id: encodeGlobalId('TaskExecution', waitingTask) });
+    const sub = subscribe(client, ExecutionUpdated, { id: encodeGlobalId({ typename: 'TaskExecution', executionId: waitingTask }) });
     await sub.next(1);
     const taskCalls = () => h.simulator.hits()['tasks GET /api/v1/executions/{id}'] ?? 0;
     await sleep(600);
@@ -170,7 +170,7 @@ describe('a client that leaves early', () => {
     const { waitingTask } = own.simulator.data.picks;
     own.simulator.setLatency(500);
     const client = sseClient(own.url);
-    const sub = subscribe(client, ExecutionUpdated, { id: encodeGlobalId('TaskExecution', waitingTask) });
+    const sub = subscribe(client, ExecutionUpdated, { id: encodeGlobalId({ typename: 'TaskExecution', executionId: waitingTask }) });
     await sleep(100);
     expect(own.gateway.live.watches.stats()).toMatchObject({ watching: 1, subscribers: 1 });
     sub.dispose();
@@ -244,7 +244,7 @@ describe('close', () => {
     const own = await startHarness({ env: scaled });
     const { waitingTask } = own.simulator.data.picks;
     const client = sseClient(own.url);
-    const sub = subscribe(client, ExecutionUpdated, { id: encodeGlobalId('TaskExecution', waitingTask) });
+    const sub = subscribe(client, ExecutionUpdated, { id: encodeGlobalId({ typename: 'TaskExecution', executionId: waitingTask }) });
     await sub.next(1);
     expect(own.gateway.live.watches.stats().watching).toBe(1);
     client.dispose();

@@ -4,6 +4,7 @@
  * its end by webhook (PUBLIC_URL), a task cancel that reaches ancestors and descendants.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGlobalId } from '../src/schema/ids.ts';
 import { modelsRoutes, tasksRoutes, workflowsRoutes } from '../src/simulator/index.ts';
 import { codesOf, type Harness, startHarness } from './helpers/harness.ts';
 import { eventually, execution, ExecutionUpdated, sleep, sseClient, subscribe } from './helpers/live.ts';
@@ -167,7 +168,7 @@ describe('cancelModelExecution', () => {
     const own = await startHarness({ env: { LIVE_POLL_MIN_MS: '20', LIVE_POLL_MAX_MS: '40' } });
     const { modelExecutionRunning: id } = own.simulator.data.picks;
     const client = sseClient(own.url);
-    const sub = subscribe(client, ExecutionUpdated, { id: Buffer.from(`ModelExecution:${id}`).toString('base64url') });
+    const sub = subscribe(client, ExecutionUpdated, { id: encodeGlobalId({ typename: 'ModelExecution', executionId: id }) });
     await sub.next(1);
     const { body } = await own.post({ query: CancelModel, variables: { executionId: id } });
     expect(body.data!['cancelModelExecution']).toMatchObject({

@@ -1,6 +1,6 @@
 /**
  * Pure unit tests of the upstream layer's wire validators and normalisers, over fixtures taken
- * from the reference pages (test/fixtures). No network.
+ * from the reference pages' examples (test/fixtures; docs/upstreams.md pages 000–004). No network.
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';

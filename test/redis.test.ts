@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveMessage } from '../src/live/bus.ts';
 import { createRedisLive } from '../src/live/redis.ts';
-import { encodeGlobalId } from '../src/schema/builder.ts';
+import { encodeGlobalId } from '../src/schema/ids.ts';
 import { type Simulator, startSimulator } from '../src/simulator/index.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
 import { eventually, execution, ExecutionUpdated, sleep, sseClient, subscribe, workflowExecutionId } from './helpers/live.ts';
@@ -89,7 +89,7 @@ describe('two replicas over Redis', () => {
   it('only the replica holding the lease polls; the other takes over when it leaves', async () => {
     const [a, b] = await replicas({ LIVE_POLL_MIN_MS: '30', LIVE_POLL_MAX_MS: '30', LIVE_LEASE_MS: '2000' });
     const { waitingTask: id } = simulator.data.picks;
-    const globalId = encodeGlobalId('TaskExecution', id);
+    const globalId = encodeGlobalId({ typename: 'TaskExecution', executionId: id });
     const taskCalls = () => simulator.requests().filter((request) => request.route === 'tasks GET /api/v1/executions/{id}' && request.path.endsWith(id)).length;
     const onA = subscribe(sseClient(a.url), ExecutionUpdated, { id: globalId });
     const clientB = sseClient(b.url);
@@ -157,7 +157,7 @@ describe('two replicas over Redis', () => {
     const [a, b] = await replicas({ LIVE_POLL_MIN_MS: '20', LIVE_POLL_MAX_MS: '40', LIVE_LEASE_MS: '2000' });
     const { queuedTask: id } = simulator.data.picks;
     const state = simulator.data.taskExecution(id)!['status'];
-    const globalId = encodeGlobalId('TaskExecution', id);
+    const globalId = encodeGlobalId({ typename: 'TaskExecution', executionId: id });
     const subs = [subscribe(sseClient(a.url), ExecutionUpdated, { id: globalId }), subscribe(sseClient(b.url), ExecutionUpdated, { id: globalId })];
     await Promise.all(subs.map((sub) => sub.next(1)));
     for (let i = 0; i < 30 && !subs.every((sub) => sub.completed()); i++) {

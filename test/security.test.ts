@@ -3,6 +3,7 @@
  * path segment and host, and no secret the legacy bulk endpoint leaks ever reaches a client.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { encodeGlobalId } from '../src/schema/ids.ts';
 import type { HostName } from '../src/simulator/index.ts';
 import { codesOf, type Harness, startHarness } from './helpers/harness.ts';
 
@@ -12,7 +13,6 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const globalId = (typename: string, id: string) => Buffer.from(`${typename}:${id}`, 'utf8').toString('base64url');
 
 function workflowOf(executionId: string): string {
   return h.simulator.data.workflows.find((workflow) => workflow.executionIds.includes(executionId))!.id;
@@ -106,7 +106,7 @@ describe('ids never reach another upstream path', () => {
           task: taskExecution(executionId: $id) { status }
           model: node(id: $model) { id }
         }`,
-        variables: { id, model: globalId('ModelExecution', id) },
+        variables: { id, model: encodeGlobalId({ typename: 'ModelExecution', executionId: id }) },
       });
       const expected = expectedPaths(id);
       for (const request of h.simulator.requests()) {

@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryCoordination } from '../src/live/bus.ts';
 import { predictionWebhookFields } from '../src/live/webhooks.ts';
-import { encodeGlobalId } from '../src/schema/builder.ts';
+import { encodeGlobalId } from '../src/schema/ids.ts';
 import { workflowsRoutes } from '../src/simulator/index.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
 import { execution, ExecutionUpdated, sleep, sseClient, subscribe, workflowExecutionId } from './helpers/live.ts';
@@ -82,7 +82,7 @@ describe('POST /webhooks/models', () => {
   it('merges a prediction webhook (X-Webhook-Secret, succeeded) onto the prediction’s last state', async () => {
     const { modelExecutionRunning: id } = h.simulator.data.picks;
     const client = sseClient(h.url);
-    const sub = subscribe(client, ExecutionUpdated, { id: encodeGlobalId('ModelExecution', id) });
+    const sub = subscribe(client, ExecutionUpdated, { id: encodeGlobalId({ typename: 'ModelExecution', executionId: id }) });
     const [first] = await sub.next(1);
     expect(execution(first)).toMatchObject({ status: 'RUNNING', upstreamStatus: 'processing', source: 'MODEL' });
     const output = ['https://storage.example.com/out.png'];

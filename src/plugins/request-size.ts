@@ -17,7 +17,8 @@ export function useRequestSizeLimit(maxBytes: number): Plugin {
         endResponse(tooLarge());
         return;
       }
-      if (!Number.isNaN(declared) || !request.body || request.method === 'GET') return;
+      // A GET or HEAD returns here too: the Fetch API never gives one a body.
+      if (!Number.isNaN(declared) || !request.body) return;
       // No declared length: count while yoga reads; past the limit the read fails and yoga answers 400.
       let seen = 0;
       const counted = request.body.pipeThrough(

@@ -4,18 +4,15 @@
 import type { Context } from '../context.ts';
 import { notFound } from '../errors.ts';
 import * as model from '../model.ts';
-import { builder, encodeGlobalId } from './builder.ts';
+import { builder } from './builder.ts';
 import { WorkflowExecutionConnection } from './connections.ts';
+import { encodeGlobalId, nodeRefOf } from './ids.ts';
 import { cutWindow, fitsFirstPage, maxPageSize, offsetWindow, toConnection, upstreamLimit } from './paging.ts';
 import { Bulk, BulkProgress } from './refs.ts';
 
 /** Every member of a bulk, through the request's page loader. */
 function bulkMembers(bulk: model.Bulk, context: Context): Promise<model.WorkflowExecution[]> {
   return model.bulkMembers(bulk, (query) => context.upstreams.workflows.loaders.page.load(query));
-}
-
-export function bulkGlobalId(bulk: model.Bulk): string {
-  return encodeGlobalId('Bulk', JSON.stringify([bulk.workflowId, bulk.bulkId]));
 }
 
 /** Resolves a bulk only if the upstream knows executions for it. */
@@ -43,7 +40,7 @@ Bulk.implement({
   interfaces: [builder.nodeInterfaceRef()],
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'bulkId' in value && !('source' in value),
   fields: (t) => ({
-    id: t.id({ nullable: false, resolve: (bulk) => bulkGlobalId(bulk) }),
+    id: t.id({ nullable: false, resolve: (bulk) => encodeGlobalId(nodeRefOf(bulk)) }),
     bulkId: t.field({ type: 'UUID', nullable: false, resolve: (bulk) => bulk.bulkId }),
     workflowId: t.exposeString('workflowId', { nullable: false }),
     progress: t.field({

@@ -2,7 +2,8 @@
  * The Execution interface shared by the three hosts' executions, its enums and error type.
  */
 import * as model from '../model.ts';
-import { builder, encodeGlobalId } from './builder.ts';
+import { builder } from './builder.ts';
+import { encodeGlobalId, nodeRefOf } from './ids.ts';
 import { fullWorkflowExecution, workflowExecutionError } from './resolve.ts';
 
 export const ExecutionSource = builder.enumType('ExecutionSource', {
@@ -35,16 +36,6 @@ const typenameBySource = {
   TASK: 'TaskExecution',
 } as const satisfies Record<model.ExecutionSource, string>;
 
-/** The local part of an execution's global id: enough to reach the right endpoint again. */
-export function executionGlobalId(execution: model.Execution): string {
-  const typename = typenameBySource[execution.source];
-  if (execution.source === 'WORKFLOW') {
-    // Carries the workflow so `node`/`nodes` can use the bulk endpoint.
-    return encodeGlobalId(typename, JSON.stringify([execution.workflowId, execution.executionId]));
-  }
-  return encodeGlobalId(typename, execution.executionId);
-}
-
 export const Execution = builder.interfaceRef<model.Execution>('Execution').implement({
   description: 'Something that ran on one of the upstream hosts.',
   interfaces: [builder.nodeInterfaceRef()],
@@ -53,7 +44,7 @@ export const Execution = builder.interfaceRef<model.Execution>('Execution').impl
     id: t.id({
       nullable: false,
       description: 'Opaque global id; round-trips through `node(id:)`.',
-      resolve: (execution) => executionGlobalId(execution),
+      resolve: (execution) => encodeGlobalId(nodeRefOf(execution)),
     }),
     executionId: t.exposeString('executionId', { nullable: false, description: "The upstream's own id." }),
     source: t.field({ type: ExecutionSource, nullable: false, resolve: (execution) => execution.source }),

@@ -5,22 +5,14 @@
  * many workflow executions of one workflow is one bulk-endpoint call.
  */
 import { GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 'graphql';
-import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
-import { builder, decodeGlobalId } from './builder.ts';
+import { builder } from './builder.ts';
 import { loadBulk } from './bulk.ts';
-import { loadNode } from './node.ts';
-import type * as model from '../model.ts';
+import { decodeGlobalId, type NodeRefOf, type NodeType } from './ids.ts';
 import { Bulk, ModelExecution, TaskExecution, WorkflowExecution } from './refs.ts';
 import { stitchingSdl } from './stitching.ts';
 
 const byId = builder.selection<{ id: string }>('id');
-
-/** A representation keyed by global id: the id must name this type, so `loadNode` yields a `T`. */
-async function loadByGlobalId<T>(typename: string, id: string, context: Context): Promise<T> {
-  if (decodeGlobalId(id).typename !== typename) throw badUserInput(`Global id of another type than ${typename}`, 'id');
-  return (await loadNode(id, context)) as T;
-}
 
 /**
  * Representations arrive as `_Any`: whatever JSON the router (or anyone reaching this path) sends.
@@ -37,34 +29,37 @@ function keyOf<K extends string>(representation: object, fields: readonly K[]): 
   return key;
 }
 
+/** A representation's global id, which must name this entity's type. */
+function refOf<T extends NodeType>(representation: object, typename: T): NodeRefOf<T> {
+  return decodeGlobalId(keyOf(representation, ['id']).id, [typename]);
+}
+
 builder.asEntity(WorkflowExecution, {
   key: [byId, builder.selection<{ workflowId: string; executionId: string }>('workflowId executionId')],
-  resolveReference: async (ref, context) =>
-    'id' in ref
-      ? loadByGlobalId<model.WorkflowExecution>('WorkflowExecution', keyOf(ref, ['id']).id, context)
-      : context.upstreams.flows.loaders.execution.load(keyOf(ref, ['workflowId', 'executionId'])),
+  resolveReference: async (ref, context) => {
+    const { workflowId, executionId } = 'id' in ref ? refOf(ref, 'WorkflowExecution') : keyOf(ref, ['workflowId', 'executionId']);
+    return context.upstreams.flows.loaders.execution.load({ workflowId, executionId });
+  },
 });
 
 builder.asEntity(ModelExecution, {
   key: [byId, builder.selection<{ executionId: string }>('executionId')],
   resolveReference: async (ref, context) =>
-    'id' in ref
-      ? loadByGlobalId<model.ModelExecution>('ModelExecution', keyOf(ref, ['id']).id, context)
-      : context.upstreams.models.loaders.prediction.load(keyOf(ref, ['executionId']).executionId),
+    context.upstreams.models.loaders.prediction.load(('id' in ref ? refOf(ref, 'ModelExecution') : keyOf(ref, ['executionId'])).executionId),
 });
 
 builder.asEntity(TaskExecution, {
   key: [byId, builder.selection<{ executionId: string }>('executionId')],
   resolveReference: async (ref, context) =>
-    'id' in ref
-      ? loadByGlobalId<model.TaskExecution>('TaskExecution', keyOf(ref, ['id']).id, context)
-      : context.upstreams.tasks.loaders.execution.load(keyOf(ref, ['executionId']).executionId),
+    context.upstreams.tasks.loaders.execution.load(('id' in ref ? refOf(ref, 'TaskExecution') : keyOf(ref, ['executionId'])).executionId),
 });
 
 builder.asEntity(Bulk, {
   key: [byId, builder.selection<{ workflowId: string; bulkId: string }>('workflowId bulkId')],
-  resolveReference: async (ref, context) =>
-    'id' in ref ? loadByGlobalId<model.Bulk>('Bulk', keyOf(ref, ['id']).id, context) : loadBulk(keyOf(ref, ['workflowId', 'bulkId']), context),
+  resolveReference: async (ref, context) => {
+    const { workflowId, bulkId } = 'id' in ref ? refOf(ref, 'Bulk') : keyOf(ref, ['workflowId', 'bulkId']);
+    return loadBulk({ workflowId, bulkId }, context);
+  },
 });
 
 /**

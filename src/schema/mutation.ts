@@ -1,19 +1,19 @@
 /**
- * Mutations over the documented write endpoints (FINDINGS A1, A2, B4, D4). Each is sent once,
+ * Mutations over the documented write endpoints (docs/upstreams.md A1, A2, B4, D4). Each is sent once,
  * never retried (none is idempotent). Arguments are checked before any upstream call. With
  * `PUBLIC_URL` set, a trigger passes the gateway's webhook URL, so the execution's completion
  * reaches `executionUpdated` subscribers by webhook rather than by the next poll.
  */
 import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
-import type * as model from '../model.ts';
 import type { CancelResult, TriggerResult } from '../upstreams/types.ts';
 import { builder } from './builder.ts';
-import { Execution, executionGlobalId, ExecutionStatus } from './execution.ts';
+import { Execution, ExecutionStatus } from './execution.ts';
+import { encodeGlobalId } from './ids.ts';
 import { Bulk, WorkflowExecution } from './refs.ts';
 import { liveOf } from './subscription.ts';
 
-/** The bulk trigger's documented bounds (FINDINGS A2). */
+/** The bulk trigger's documented bounds (docs/upstreams.md A2). */
 const bulkInputs = { min: 1, max: 10 } as const;
 const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -40,7 +40,7 @@ const WorkflowTrigger = builder.objectRef<Trigger>('WorkflowTrigger').implement(
       resolve: (trigger) =>
         trigger.executionId === null
           ? null
-          : executionGlobalId({ source: 'WORKFLOW', workflowId: trigger.workflowId, executionId: trigger.executionId } as model.WorkflowExecution),
+          : encodeGlobalId({ typename: 'WorkflowExecution', workflowId: trigger.workflowId, executionId: trigger.executionId }),
     }),
     status: t.field({ type: ExecutionStatus, nullable: false, resolve: (trigger) => trigger.status }),
     upstreamStatus: t.exposeString('upstreamStatus', { nullable: false, description: '`queued` or `failed`, verbatim.' }),

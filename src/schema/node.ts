@@ -1,43 +1,25 @@
 /**
  * Relay global object identification: `node` and `nodes` over every node type. Ids carry
- * what is needed to reach the right endpoint, so `nodes` over many executions of one
+ * what is needed to reach the right endpoint (ids.ts), so `nodes` over many executions of one
  * workflow is one bulk call.
  */
 import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
-import { builder, decodeGlobalId } from './builder.ts';
+import type * as model from '../model.ts';
+import { builder } from './builder.ts';
 import { loadBulk } from './bulk.ts';
+import { decodeGlobalId, type NodeRef, nodeTypes } from './ids.ts';
 
-/** The `[workflowId, localId]` pair a workflow-scoped global id carries. */
-export function pair(id: string): [string, string] {
-  try {
-    const value: unknown = JSON.parse(id);
-    if (Array.isArray(value) && value.length === 2 && value.every((part) => typeof part === 'string' && part)) {
-      return [value[0] as string, value[1] as string];
-    }
-  } catch {
-    // fall through to the error below
-  }
-  throw badUserInput('Malformed global id', 'id');
-}
-
-export async function loadNode(globalId: string, context: Context): Promise<unknown> {
-  const { typename, id } = decodeGlobalId(globalId);
-  switch (typename) {
-    case 'WorkflowExecution': {
-      const [workflowId, executionId] = pair(id);
-      return context.upstreams.flows.loaders.execution.load({ workflowId, executionId });
-    }
+function loadNode(ref: NodeRef, context: Context): Promise<model.Execution | model.Bulk> {
+  switch (ref.typename) {
+    case 'WorkflowExecution':
+      return context.upstreams.flows.loaders.execution.load({ workflowId: ref.workflowId, executionId: ref.executionId });
     case 'ModelExecution':
-      return context.upstreams.models.loaders.prediction.load(id);
+      return context.upstreams.models.loaders.prediction.load(ref.executionId);
     case 'TaskExecution':
-      return context.upstreams.tasks.loaders.execution.load(id);
-    case 'Bulk': {
-      const [workflowId, bulkId] = pair(id);
-      return loadBulk({ workflowId, bulkId }, context);
-    }
-    default:
-      throw badUserInput(`Unknown node type in global id`, 'id');
+      return context.upstreams.tasks.loaders.execution.load(ref.executionId);
+    case 'Bulk':
+      return loadBulk({ workflowId: ref.workflowId, bulkId: ref.bulkId }, context);
   }
 }
 
@@ -48,7 +30,7 @@ builder.queryFields((t) => ({
   node: t.field({
     type: builder.nodeInterfaceRef(),
     args: { id: t.arg.id({ required: true }) },
-    resolve: (_root, { id }, context) => loadNode(String(id), context),
+    resolve: (_root, { id }, context) => loadNode(decodeGlobalId(String(id), nodeTypes), context),
   }),
   nodes: t.field({
     type: [builder.nodeInterfaceRef()],
@@ -57,8 +39,8 @@ builder.queryFields((t) => ({
     args: { ids: t.arg.idList({ required: true }) },
     resolve: (_root, { ids }, context) => {
       if (ids.length > maxNodes) throw badUserInput(`At most ${maxNodes} ids per call`, 'ids');
-      // loadNode decodes before its first await: a malformed id rejects without any upstream call.
-      return ids.map((id) => loadNode(String(id), context));
+      // Async per id: a malformed id is its own item's error, and costs no upstream call.
+      return ids.map(async (id) => loadNode(decodeGlobalId(String(id), nodeTypes), context));
     },
   }),
 }));

@@ -17,25 +17,21 @@ import {
   type Reader,
   type Source,
 } from '../live/index.ts';
-import { builder, decodeGlobalId } from './builder.ts';
+import { builder } from './builder.ts';
 import { Execution } from './execution.ts';
-import { pair } from './node.ts';
+import { decodeGlobalId, executionTypes } from './ids.ts';
 import { BulkProgress } from './refs.ts';
 
 /** An execution's global id → which upstream execution to watch; malformed ids fail before any call. */
 export function executionRefOf(globalId: string): ExecutionRef {
-  const { typename, id } = decodeGlobalId(globalId);
-  switch (typename) {
-    case 'WorkflowExecution': {
-      const [workflowId, executionId] = pair(id);
-      return { source: 'WORKFLOW', workflowId, executionId };
-    }
+  const ref = decodeGlobalId(globalId, executionTypes);
+  switch (ref.typename) {
+    case 'WorkflowExecution':
+      return { source: 'WORKFLOW', workflowId: ref.workflowId, executionId: ref.executionId };
     case 'ModelExecution':
-      return { source: 'MODEL', executionId: id };
+      return { source: 'MODEL', executionId: ref.executionId };
     case 'TaskExecution':
-      return { source: 'TASK', executionId: id };
-    default:
-      throw badUserInput('Not the id of an execution', 'id');
+      return { source: 'TASK', executionId: ref.executionId };
   }
 }
 

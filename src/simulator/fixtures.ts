@@ -111,7 +111,6 @@ export interface WorkflowState {
   /** The output of the step with the latest completed_at; only when completed. */
   readonly hasOutput: boolean;
   readonly output: unknown;
-  readonly error: ErrorFact | null;
   readonly errorCause: string | null;
 }
 
@@ -165,7 +164,6 @@ export function workflowStateAt(fact: WorkflowExecutionFact, now: number): Workf
     steps,
     hasOutput,
     output,
-    error: status === 'failed' && ending.kind === 'failed' ? ending.error : null,
     errorCause: failedStep && ending.kind === 'failed' ? `Step '${failedStep.def.stepId}' failed: ${ending.error.message}` : null,
   };
 }

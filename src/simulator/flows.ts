@@ -1,6 +1,6 @@
 /**
  * Host C, the legacy "AI Flows" bulk endpoint (`POST /api/v1/{workflowID}/executions/bulk`,
- * header `X-API-KEY`): reference page 003, FINDINGS §3.
+ * header `X-API-KEY`): docs/upstreams.md §3, page 003.
  *
  * Encoding (decided once; the gateway's normaliser relies on it):
  * - `output` (execution and step) is JSON text: `JSON.stringify(value)` ("parse output as JSON"),

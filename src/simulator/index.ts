@@ -1,6 +1,6 @@
 /**
  * The upstream simulator: four real HTTP servers on loopback (workflows, flows, models, tasks)
- * that speak the upstream APIs as shared/upstream documents them, over seeded data whose
+ * that speak the upstream APIs as docs/upstreams.md describes them, over seeded data whose
  * running executions progress with the (real or manual) clock. A separate product from the
  * gateway: it imports nothing from it.
  */
@@ -77,7 +77,7 @@ export interface Simulator {
   resetHits(): void;
   setLatency(ms: number): void;
   setFault(host: HostName, rule: FaultRule | null): void;
-  /** Every workflow webhook delivery attempt so far (FINDINGS A6), oldest first. */
+  /** Every workflow webhook delivery attempt so far (docs/upstreams.md A6), oldest first. */
   webhooks(): readonly WebhookDelivery[];
   clearFaults(): void;
   /** Moves simulated time forward (an offset on Date.now() in 'real' mode). */

@@ -1,12 +1,13 @@
 /**
- * Host B, the eachlabs model API (`/v1`, header `X-API-Key`): reference page 002
- * (`GET /v1/executions`, commit 36b8b55 era), FINDINGS B3 (`GET /v1/prediction/{id}`) and B4
- * (`POST /v1/prediction/{id}/cancel`, best effort: a finished prediction stays as it ended).
+ * Host B, the eachlabs model API (`/v1`, header `X-API-Key`), as docs/upstreams.md §2 describes
+ * it: `GET /v1/executions` (page 002, B1, as documented in June 2026), `GET /v1/prediction/{id}`
+ * (B3) and `POST /v1/prediction/{id}/cancel` (B4, best effort: a finished prediction stays as it
+ * ended).
  *
  * Encoding: the list's `output` is a string (documented `string|null`): a text or single-URL
  * output as is, a list or object output as JSON text. The prediction shape carries the raw value
- * (string, array or object) and omits `output` until the prediction succeeded (the schema does not
- * allow null there). Failed items carry two undocumented extras the `error_classification`
+ * (string, array or object) and omits `output` until the prediction succeeded (the vendor's OpenAPI
+ * schema does not allow null there). Failed items carry two undocumented extras the `error_classification`
  * filter implies: `error_classification` (lower case) and `error` (message).
  */
 import { errorClassifications, modelStateAt, type ModelExecutionFact, type ModelState, type World } from './fixtures.ts';
@@ -19,9 +20,6 @@ export const modelsRoutes = {
   prediction: 'models GET /prediction/{id}',
   cancel: 'models POST /prediction/{id}/cancel',
 } as const;
-
-/** Reference-era status vocabulary of model executions (FINDINGS B1/B3). */
-export const modelStatuses = ['starting', 'processing', 'success', 'failed', 'cancelled'] as const;
 
 function listOutput(fact: ModelExecutionFact, state: ModelState): string | null {
   if (!state.hasOutput) return null;

@@ -1,10 +1,10 @@
 /**
- * Host D, the Polos orchestrator (`GET /api/v1/executions/{execution_id}`): reference page 004
- * and FINDINGS §4. Auth is `Authorization: Bearer sk_…` plus `X-Project-ID` (or `Project-ID`).
+ * Host D, the Polos orchestrator (`GET /api/v1/executions/{execution_id}`): docs/upstreams.md
+ * §4, page 004. Auth is `Authorization: Bearer sk_…` plus `X-Project-ID` (or `Project-ID`).
  * Several Polos handlers answer a bare status with an EMPTY body (project id missing/invalid,
  * non-UUID execution id, not found); auth failures carry `{"error","error_type"}`.
  * Every optional field is serialised as an explicit null, never omitted.
- * `POST /api/v1/executions/{id}/cancel` (FINDINGS D4) cancels the target, its ancestors and its
+ * `POST /api/v1/executions/{id}/cancel` (docs/upstreams.md D4) cancels the target, its ancestors and its
  * descendants: `pending_cancel` until the worker confirms, `cancelled` at once when queued.
  */
 import { taskStateAt, type TaskFact, type World } from './fixtures.ts';

@@ -1,5 +1,5 @@
 /**
- * Workflow webhooks (FINDINGS A6): when an execution triggered with a `webhook_url` finishes
+ * Workflow webhooks (docs/upstreams.md A6): when an execution triggered with a `webhook_url` finishes
  * (completed, failed or cancelled), the host POSTs the same JSON `GET /executions/{id}` answers
  * (bulk members carry `bulk_id`), unsigned, and retries a failed delivery with exponential
  * backoff. The docs give no attempt count: this simulator makes 4.

@@ -1,7 +1,7 @@
 /**
- * Host A, the eachlabs workflows engine (`/api/v1`, header `X-API-Key`): reference pages 000
- * (execution details) and 001 (list executions of a workflow), FINDINGS A3/A4 and §5.1; the
- * writes trigger (A1) and bulk-trigger (A2) with their webhooks (A6). Cancel
+ * Host A, the eachlabs workflows engine (`/api/v1`, header `X-API-Key`), as docs/upstreams.md §1
+ * describes it: execution details (page 000, A4) and the executions of a workflow (page 001, A3,
+ * §5.1); the writes trigger (A1) and bulk-trigger (A2) with their webhooks (A6). Cancel
  * (`POST /executions/{id}/cancel`) is a SIMULATOR EXTENSION: no such route is documented (A7).
  */
 import { workflowStateAt, type StepState, type World, type WorkflowDef, type WorkflowExecutionFact } from './fixtures.ts';
@@ -13,7 +13,7 @@ export const workflowsRoutes = {
   list: 'workflows GET /workflows/{id}/executions',
   trigger: 'workflows POST /{id}/trigger',
   bulkTrigger: 'workflows POST /{id}/bulk-trigger',
-  /** Simulator extension: undocumented upstream (FINDINGS A7). */
+  /** Simulator extension: undocumented upstream (docs/upstreams.md A7). */
   cancel: 'workflows POST /executions/{id}/cancel',
 } as const;
 
@@ -22,7 +22,7 @@ export interface WebhookRegistry {
   register(executionId: string, url: string): void;
 }
 
-/** The bulk trigger's documented bounds (FINDINGS A2). */
+/** The bulk trigger's documented bounds (docs/upstreams.md A2). */
 const bulkInputs = { min: 1, max: 10 } as const;
 
 const unauthorized = (): SimResponse => json(401, { error: 'Invalid or missing API key' });
@@ -227,7 +227,7 @@ export function createWorkflowsHandler(world: World, webhooks: WebhookRegistry):
       );
       const page = all.slice(offset, offset + limit);
       const body: Record<string, unknown> = { executions: page.map((fact) => renderWorkflowSummary(fact, request.now)) };
-      // FINDINGS §5.1: `offset` is the NEXT page's offset, and absent when there is no next page.
+      // docs/upstreams.md §5.1: `offset` is the NEXT page's offset, and absent when there is no next page.
       const next = offset + page.length;
       if (next < all.length) body.offset = next;
       body.total_count = all.length;

@@ -3,7 +3,7 @@
  * protocol yoga speaks) against the gateway over HTTP.
  */
 import { createClient, type Client } from 'graphql-sse';
-import { encodeGlobalId } from '../../src/schema/builder.ts';
+import { encodeGlobalId } from '../../src/schema/ids.ts';
 
 export interface LiveEvent {
   data?: Record<string, unknown> | null;
@@ -29,7 +29,7 @@ export const BulkProgressUpdated = /* GraphQL */ `
 `;
 
 export const workflowExecutionId = (workflowId: string, executionId: string) =>
-  encodeGlobalId('WorkflowExecution', JSON.stringify([workflowId, executionId]));
+  encodeGlobalId({ typename: 'WorkflowExecution', workflowId, executionId });
 
 /** One open subscription: the events so far, and whether the server completed it. */
 export interface Subscription {

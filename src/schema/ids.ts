@@ -1,0 +1,107 @@
+/**
+ * Relay global ids: the one place they are encoded and decoded. An id is base64url of
+ * `Type:local`; the local part carries what reaches the right endpoint again, so a workflow
+ * execution's id names its workflow (and `nodes` over one workflow is one bulk call). Clients
+ * store these ids: the encoding must never change (test/ids.test.ts pins it).
+ */
+import { badUserInput } from '../errors.ts';
+import type * as model from '../model.ts';
+
+/** What a global id names, one variant per Node type. */
+export type NodeRef =
+  | { readonly typename: 'WorkflowExecution'; readonly workflowId: string; readonly executionId: string }
+  | { readonly typename: 'ModelExecution'; readonly executionId: string }
+  | { readonly typename: 'TaskExecution'; readonly executionId: string }
+  | { readonly typename: 'Bulk'; readonly workflowId: string; readonly bulkId: string };
+
+export type NodeType = NodeRef['typename'];
+
+export type NodeRefOf<T extends NodeType> = Extract<NodeRef, { readonly typename: T }>;
+
+export const nodeTypes = ['WorkflowExecution', 'ModelExecution', 'TaskExecution', 'Bulk'] as const satisfies readonly NodeType[];
+
+export const executionTypes = ['WorkflowExecution', 'ModelExecution', 'TaskExecution'] as const satisfies readonly NodeType[];
+
+/** The reference of an execution or a bulk the schema resolved. */
+export function nodeRefOf(value: model.Execution | model.Bulk): NodeRef {
+  if (!('source' in value)) return { typename: 'Bulk', workflowId: value.workflowId, bulkId: value.bulkId };
+  switch (value.source) {
+    case 'WORKFLOW':
+      return { typename: 'WorkflowExecution', workflowId: value.workflowId, executionId: value.executionId };
+    case 'MODEL':
+      return { typename: 'ModelExecution', executionId: value.executionId };
+    case 'TASK':
+      return { typename: 'TaskExecution', executionId: value.executionId };
+  }
+}
+
+export function encodeGlobalId(ref: NodeRef): string {
+  return Buffer.from(`${ref.typename}:${localIdOf(ref)}`, 'utf8').toString('base64url');
+}
+
+/**
+ * The reference a global id names, if it is one of the `accepted` types; anything else is
+ * BAD_USER_INPUT, thrown before any upstream call.
+ */
+export function decodeGlobalId<T extends NodeType>(globalId: string, accepted: readonly T[]): NodeRefOf<T> {
+  const decoded = /^[A-Za-z0-9_-]+={0,2}$/.test(globalId) ? Buffer.from(globalId, 'base64url').toString('utf8') : '';
+  const separator = decoded.indexOf(':');
+  if (separator <= 0 || separator === decoded.length - 1) throw malformed(globalId);
+  const typename = decoded.slice(0, separator);
+  const local = decoded.slice(separator + 1);
+  if (!isNodeType(typename)) throw badUserInput('Unknown node type in global id', 'id');
+  if (!(accepted as readonly string[]).includes(typename)) {
+    throw badUserInput(`The global id of a ${typename}, not of a ${accepted.join(' or ')}`, 'id');
+  }
+  return refOf(typename, local, globalId) as NodeRefOf<T>;
+}
+
+function localIdOf(ref: NodeRef): string {
+  switch (ref.typename) {
+    case 'WorkflowExecution':
+      return JSON.stringify([ref.workflowId, ref.executionId]);
+    case 'Bulk':
+      return JSON.stringify([ref.workflowId, ref.bulkId]);
+    case 'ModelExecution':
+    case 'TaskExecution':
+      return ref.executionId;
+  }
+}
+
+function refOf(typename: NodeType, local: string, globalId: string): NodeRef {
+  switch (typename) {
+    case 'WorkflowExecution': {
+      const [workflowId, executionId] = pairOf(local, globalId);
+      return { typename, workflowId, executionId };
+    }
+    case 'Bulk': {
+      const [workflowId, bulkId] = pairOf(local, globalId);
+      return { typename, workflowId, bulkId };
+    }
+    case 'ModelExecution':
+    case 'TaskExecution':
+      return { typename, executionId: local };
+  }
+}
+
+/** The `[workflowId, localId]` a workflow-scoped id carries: two non-empty strings. */
+function pairOf(local: string, globalId: string): [string, string] {
+  let value: unknown;
+  try {
+    value = JSON.parse(local);
+  } catch {
+    throw malformed(globalId);
+  }
+  if (!Array.isArray(value) || value.length !== 2) throw malformed(globalId);
+  const [first, second] = value as unknown[];
+  if (typeof first !== 'string' || first === '' || typeof second !== 'string' || second === '') throw malformed(globalId);
+  return [first, second];
+}
+
+function isNodeType(typename: string): typename is NodeType {
+  return (nodeTypes as readonly string[]).includes(typename);
+}
+
+function malformed(globalId: string) {
+  return badUserInput(`Malformed global id ${JSON.stringify(globalId.slice(0, 100))}`, 'id');
+}
