@@ -11,9 +11,9 @@ import type { Dispatcher, RetryHandler } from 'undici';
 import type { UpstreamConfig } from '../config.ts';
 import { badUserInput, errorCodeOf, isContractError, notConfigured, notFound, upstreamError } from '../errors.ts';
 import type { UpstreamName } from '../model.ts';
-import type { BreakerState } from './breaker.ts';
-import { createBreaker } from './breaker.ts';
-import { coalesceKey, createCoalescer } from './coalesce.ts';
+import type { BreakerState } from './http/breaker.ts';
+import { createBreaker } from './http/breaker.ts';
+import { coalesceKey, createCoalescer } from './http/coalesce.ts';
 import { isPlainObject } from './json.ts';
 
 /** pino-compatible: `logger.warn({ ...fields }, 'message')`. */
