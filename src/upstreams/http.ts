@@ -9,108 +9,21 @@ import type { GraphQLError } from 'graphql';
 import { Pool, interceptors } from 'undici';
 import type { Dispatcher, RetryHandler } from 'undici';
 import type { UpstreamConfig } from '../config.ts';
-import { badUserInput, errorCodeOf, isContractError, notConfigured, notFound, upstreamError } from '../errors.ts';
-import type { UpstreamName } from '../model.ts';
-import type { BreakerState } from './http/breaker.ts';
+import { errorCodeOf, isContractError, notConfigured, upstreamError } from '../errors.ts';
+import { readCapped } from './http/body.ts';
 import { createBreaker } from './http/breaker.ts';
 import { coalesceKey, createCoalescer } from './http/coalesce.ts';
-import { isPlainObject } from './json.ts';
+import { errorForStatus, errorForTransport } from './http/errors.ts';
+import { queryString } from './http/query.ts';
+import { collectSecrets, redactBody } from './http/redact.ts';
+import { parseRetryAfter } from './http/retry-after.ts';
+import type { Http, HttpOptions, HttpRequest } from './http/types.ts';
 
-/** pino-compatible: `logger.warn({ ...fields }, 'message')`. */
-export interface UpstreamLogger {
-  warn(obj: Record<string, unknown>, msg: string): void;
-}
-
-/**
- * What one caller's upstream call did, for metrics and the per-request trace. Holds no header,
- * body or credential: only what the caller asked for and how it went.
- */
-export interface UpstreamCall {
-  readonly upstream: UpstreamName;
-  readonly method: HttpRequest['method'];
-  /** `host[:port]` of the base URL (never its userinfo). */
-  readonly host: string;
-  /** The path as sent, base path included, without the query string. */
-  readonly path: string;
-  /** The query string as sent (`?a=1&b=2`, or ''): built by the clients from GraphQL arguments, never credentials. */
-  readonly search: string;
-  /** The last HTTP status received; null when none came (timeout, unreachable, circuit open). */
-  readonly status: number | null;
-  /** The contract error code of a failed call (errors.ts); null when it answered 2xx and parsed. */
-  readonly code: string | null;
-  /** HTTP attempts: 1 without retries, 0 when nothing was sent (circuit open). */
-  readonly attempts: number;
-  /** `performance.now()` when this caller asked. */
-  readonly startedAt: number;
-  /** This caller's wait, ms. */
-  readonly durationMs: number;
-  /** Ids carried by a bulk call (`HttpRequest.batchSize`); null otherwise. */
-  readonly batchSize: number | null;
-  /** The caller joined an identical call another caller already had in flight (coalescing). */
-  readonly shared: boolean;
-}
-
-/** Hooks for metrics, logs and traces; every method must be cheap (it runs on every call). */
-export interface UpstreamObserver {
-  /** The id of the request this call serves, sent as `X-Request-ID`; read in the caller's async context. */
-  requestId(): string | null;
-  /** Once per caller when its call settles: a shared call is reported to each caller, `shared` set for the joiners. */
-  settled(call: UpstreamCall): void;
-  /** Each retry of an idempotent call, as it is scheduled. */
-  retried(upstream: UpstreamName): void;
-}
-
-export interface HttpOptions {
-  /** Receives failed answers (redacted, truncated bodies). @default undefined: nothing is logged */
-  readonly logger?: UpstreamLogger | undefined;
-  /** Metrics and trace hooks. @default undefined: nothing is observed */
-  readonly observer?: UpstreamObserver | undefined;
-  /** Budget for one call, retries, backoff and body included. @default 10000 */
-  readonly deadlineMs?: number;
-  /** Retries of an idempotent call after the first attempt. @default 2 */
-  readonly maxRetries?: number;
-  /** First backoff step; doubles per retry, with jitter. @default 100 */
-  readonly retryMinDelayMs?: number;
-  /** @default 1000 */
-  readonly retryMaxDelayMs?: number;
-  /** Longest `Retry-After` waited for; a longer one is surfaced at once instead. @default 2000 */
-  readonly retryAfterCapMs?: number;
-  /** Largest body read from a 2xx answer. @default 10485760 (10 MiB) */
-  readonly maxBodyBytes?: number;
-}
-
-export interface HttpRequest {
-  readonly method: 'GET' | 'POST';
-  /** Path below the base URL's own path, ids already encoded with `segment()`. */
-  readonly path: string;
-  /** null/undefined values are not sent. */
-  readonly query?: Readonly<Record<string, string | number | null | undefined>>;
-  /** null/undefined values are not sent (a missing credential sends no header). */
-  readonly headers?: Readonly<Record<string, string | null | undefined>>;
-  /** Sent as JSON. */
-  readonly body?: unknown;
-  /**
-   * The call only reads: retried on 429/502/503/504 and connection errors, and shared with
-   * identical concurrent calls (same URL, body and credentials) unless `UPSTREAM_COALESCE=false`.
-   * @default method === 'GET'
-   */
-  readonly idempotent?: boolean;
-  /** Names the missing thing in a NOT_FOUND message. @default 'Resource' */
-  readonly resource?: string;
-  /** Ids one bulk call carries, reported to the observer (trace, metrics). @default undefined: not a batch */
-  readonly batchSize?: number;
-  readonly signal?: AbortSignal;
-}
-
-export interface Http {
-  readonly upstream: UpstreamName;
-  /** The parsed JSON of a 2xx answer; every failure is thrown as a contract error. */
-  json(request: HttpRequest): Promise<unknown>;
-  /** The host's circuit breaker. */
-  health(): BreakerState;
-  /** Closes the pool and the breaker's timers. */
-  close(): Promise<void>;
-}
+export { errorForStatus, errorForTransport } from './http/errors.ts';
+export { redactBody } from './http/redact.ts';
+export { parseRetryAfter } from './http/retry-after.ts';
+export { segment } from './http/segment.ts';
+export type { Http, HttpOptions, HttpRequest, UpstreamCall, UpstreamLogger, UpstreamObserver } from './http/types.ts';
 
 const retryStatusCodes: readonly number[] = [429, 502, 503, 504];
 const retryErrorCodes: readonly string[] = [
@@ -124,173 +37,8 @@ const retryErrorCodes: readonly string[] = [
   'EPIPE',
   'UND_ERR_SOCKET',
 ];
-const timeoutCodes: readonly string[] = [
-  'UND_ERR_CONNECT_TIMEOUT',
-  'UND_ERR_HEADERS_TIMEOUT',
-  'UND_ERR_BODY_TIMEOUT',
-  'ETIMEDOUT',
-];
-/** Logged bodies of failed answers are cut here; no one needs more to debug. */
+/** Failed answers' bodies are only logged, and cut short there: no need to read more. */
 const errorBodyReadBytes = 64 * 1024;
-const loggedBodyChars = 2048;
-const sensitiveKeys = new Set(['api_key', 'organization_id', 'source_ip_address', 'authorization', 'x-api-key', 'x-project-id']);
-const sensitiveHeaders = new Set(['authorization', 'x-api-key', 'x-project-id']);
-
-/**
- * One URL path segment from an id: `/`, `?`, `#` and `%` are percent-encoded so an id can never
- * address another upstream path; empty, `.` and `..` are refused before any call.
- */
-export function segment(id: string): string {
-  // Values can reach here from untyped JSON (federation's `_Any`): only a string is an id.
-  if (typeof id !== 'string') throw badUserInput('An id must be a string');
-  if (id === '' || id === '.' || id === '..') throw badUserInput('An id must not be empty, "." or ".."');
-  return encodeURIComponent(id);
-}
-
-/** `Retry-After` as milliseconds from now: delta-seconds or an HTTP-date; null when absent or malformed. */
-export function parseRetryAfter(value: string | readonly string[] | undefined, now: number = Date.now()): number | null {
-  const raw = (Array.isArray(value) ? value[0] : value)?.trim();
-  if (!raw) return null;
-  if (/^\d+$/.test(raw)) return Number(raw) * 1000;
-  const at = Date.parse(raw);
-  return Number.isNaN(at) ? null : Math.max(0, at - now);
-}
-
-/** Never contains the body unless it is a short single-line `{"error": "..."}` message. */
-function safeUpstreamMessage(body: string, secrets: readonly string[]): string | null {
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(body);
-  } catch {
-    return null;
-  }
-  if (!isPlainObject(parsed)) return null;
-  const message = parsed['error'];
-  if (typeof message !== 'string') return null;
-  const text = message.trim();
-  if (text === '' || text.length > 120 || !/^[\x20-\x7e]+$/.test(text) || /[a-z][a-z0-9+.-]*:\/\//i.test(text)) {
-    return null;
-  }
-  return secrets.some((secret) => text.includes(secret)) ? null : text;
-}
-
-/** Maps a non-2xx answer to the contract's error; exported for unit tests. */
-export function errorForStatus(
-  upstream: UpstreamName,
-  status: number,
-  headers: IncomingHttpHeaders,
-  body: string,
-  options: { resource?: string; secrets?: readonly string[]; now?: number } = {},
-): GraphQLError {
-  const retryAfterMs = parseRetryAfter(headers['retry-after'], options.now);
-  const retryAfter = retryAfterMs === null ? {} : { retryAfterSeconds: Math.ceil(retryAfterMs / 1000) };
-  if (status === 400) {
-    const message = safeUpstreamMessage(body, options.secrets ?? []);
-    return upstreamError(
-      'BAD_USER_INPUT',
-      upstream,
-      message ? `The ${upstream} upstream rejected the request: ${message}` : `The ${upstream} upstream rejected the request`,
-      { status },
-    );
-  }
-  if (status === 401 || status === 403) {
-    return upstreamError('UNAUTHENTICATED', upstream, `The ${upstream} upstream refused the credentials`, { status });
-  }
-  if (status === 404) return notFound(upstream, options.resource ?? 'Resource');
-  if (status === 429) {
-    return upstreamError('RATE_LIMITED', upstream, `The ${upstream} upstream is rate limiting requests`, {
-      status,
-      ...retryAfter,
-    });
-  }
-  if (status === 502 || status === 503 || status === 504) {
-    return upstreamError('UPSTREAM_UNAVAILABLE', upstream, `The ${upstream} upstream answered ${status}`, {
-      status,
-      ...retryAfter,
-    });
-  }
-  return upstreamError('UPSTREAM_ERROR', upstream, `The ${upstream} upstream answered ${status}`, { status });
-}
-
-/** Maps a thrown transport error; exported for unit tests. */
-export function errorForTransport(upstream: UpstreamName, error: unknown, deadlineExpired = false): GraphQLError {
-  if (isContractError(error)) return error;
-  const { code, name, statusCode, headers } = (error ?? {}) as {
-    code?: unknown;
-    name?: unknown;
-    statusCode?: unknown;
-    headers?: unknown;
-  };
-  if (deadlineExpired || name === 'TimeoutError' || (typeof code === 'string' && timeoutCodes.includes(code))) {
-    return upstreamError('UPSTREAM_TIMEOUT', upstream, `The ${upstream} upstream did not answer in time`);
-  }
-  // A retry interceptor that gave up hands over the last answer as an error.
-  if (typeof statusCode === 'number') {
-    return errorForStatus(upstream, statusCode, isPlainObject(headers) ? (headers as IncomingHttpHeaders) : {}, '');
-  }
-  if (code === 'UND_ERR_RES_EXCEEDED_MAX_SIZE') {
-    return upstreamError('UPSTREAM_ERROR', upstream, `The ${upstream} upstream answered an oversized body`);
-  }
-  if (typeof code === 'string') {
-    return upstreamError('UPSTREAM_UNAVAILABLE', upstream, `The ${upstream} upstream could not be reached`);
-  }
-  return upstreamError('UPSTREAM_ERROR', upstream, `The ${upstream} upstream call failed`);
-}
-
-function redactValue(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(redactValue);
-  if (!isPlainObject(value)) return value;
-  return Object.fromEntries(
-    Object.entries(value).map(([key, child]) => [
-      key,
-      sensitiveKeys.has(key.toLowerCase()) ? '[REDACTED]' : redactValue(child),
-    ]),
-  );
-}
-
-/** For logs only: sensitive keys and the call's own credentials replaced, then truncated. */
-export function redactBody(body: string, secrets: readonly string[] = []): string {
-  let text: string;
-  try {
-    text = JSON.stringify(redactValue(JSON.parse(body)));
-  } catch {
-    // Truncated or non-JSON text: still strip `"api_key": "..."`-like pairs.
-    text = body.replace(
-      /("(?:api_key|organization_id|source_ip_address|authorization|x-api-key|x-project-id)"\s*:\s*)"(?:[^"\\]|\\.)*"?/gi,
-      '$1"[REDACTED]"',
-    );
-  }
-  for (const secret of secrets) {
-    if (secret.length >= 4) text = text.split(secret).join('[REDACTED]');
-  }
-  return text.length > loggedBodyChars ? `${text.slice(0, loggedBodyChars)}…` : text;
-}
-
-async function readCapped(body: Dispatcher.ResponseData['body'], cap: number): Promise<{ text: string; truncated: boolean }> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of body) {
-    const buffer = chunk as Buffer;
-    if (size + buffer.length > cap) {
-      chunks.push(buffer.subarray(0, cap - size));
-      body.destroy(); // the rest is not wanted; never leave a body unconsumed
-      return { text: Buffer.concat(chunks).toString('utf8'), truncated: true };
-    }
-    chunks.push(buffer);
-    size += buffer.length;
-  }
-  return { text: Buffer.concat(chunks).toString('utf8'), truncated: false };
-}
-
-function buildQuery(query: HttpRequest['query']): string {
-  if (!query) return '';
-  const params = new URLSearchParams();
-  for (const [key, value] of Object.entries(query)) {
-    if (value !== null && value !== undefined) params.append(key, String(value));
-  }
-  const text = params.toString();
-  return text ? `?${text}` : '';
-}
 
 /** A request with headers, body and target resolved once. */
 interface PreparedCall {
@@ -417,7 +165,7 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
       if (value === null || value === undefined) continue;
       const key = name.toLowerCase();
       headers[key] = value;
-      if (sensitiveHeaders.has(key)) secrets.push(value, value.replace(/^Bearer\s+/i, ''));
+      collectSecrets(key, value, secrets);
     }
     let body: string | undefined;
     if (request.body !== undefined) {
@@ -425,7 +173,7 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
       headers['content-type'] = 'application/json';
     }
     const path = `${basePath}${request.path}`;
-    const search = buildQuery(request.query);
+    const search = queryString(request.query);
     return {
       method: request.method,
       target: `${path}${search}`,
