@@ -46,64 +46,71 @@ export interface CallParts {
 /** Sends `call` and settles it; an open circuit is an outcome with no attempt. */
 export type Attempt = (call: PreparedCall, requestId: string | null, callerSignal: AbortSignal | undefined) => Promise<Outcome>;
 
-export function createAttempt({ upstream, dispatchers, deadlines, breaker, maxBodyBytes, log }: CallParts): Attempt {
-  /** One upstream call (retries included): the text of a 2xx answer, or a contract error. */
-  async function send(call: PreparedCall, state: CallState, requestId: string | null, callerSignal: AbortSignal | undefined): Promise<Answer> {
-    const signal = deadlines.start(state, callerSignal);
-    state.attempts = 1;
-    try {
-      const response = await (call.idempotent ? dispatchers.retrying : dispatchers.pool).request({
-        method: call.method,
-        path: call.target,
-        // The request id is added here, after the coalescing key was taken, so concurrent requests
-        // still share one call (it then carries the first caller's id).
-        headers: requestId ? { ...call.headers, 'x-request-id': requestId } : call.headers,
-        body: call.body ?? null,
-        signal,
-        idempotent: call.idempotent,
-      });
-      const status = (state.status = response.statusCode);
-      if (status < 200 || status >= 300) throw await refusal(call, response, requestId);
-      const { text, truncated } = await readCapped(response.body, maxBodyBytes);
-      if (truncated) {
-        log(call, requestId, { status }, 'upstream body too large');
-        throw oversizedBody(upstream, status);
-      }
-      return { status, text };
-    } catch (error) {
-      throw failure(call, state, error, callerSignal, requestId);
-    }
-  }
+/** One attempt's state, with what its caller brought. */
+interface Sending extends CallState {
+  readonly requestId: string | null;
+  readonly callerSignal: AbortSignal | undefined;
+}
 
-  /** A non-2xx answer: its body logged (redacted, except for a plain 404), then its contract error. */
-  async function refusal(call: PreparedCall, response: Dispatcher.ResponseData, requestId: string | null) {
-    const { statusCode: status } = response;
-    const { text } = await readCapped(response.body, errorBodyReadBytes);
-    if (status !== 404) log(call, requestId, { status, body: redactBody(text, call.secrets) }, 'upstream answered an error');
-    const resource = call.resource ? { resource: call.resource } : {};
-    return errorForStatus(upstream, status, response.headers, text, { secrets: call.secrets, ...resource });
-  }
-
-  /** What a failed send throws: a contract error as it is, anything else mapped and logged. */
-  function failure(call: PreparedCall, state: CallState, error: unknown, callerSignal: AbortSignal | undefined, requestId: string | null) {
-    if (isContractError(error)) return error;
-    const expired = state.deadline?.aborted === true;
-    // The caller gave up: nothing to report to anyone.
-    if (callerSignal?.aborted && !expired) return error;
-    const mapped = errorForTransport(upstream, error, expired);
-    const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
-    if (typeof statusCode === 'number') state.status = statusCode;
-    log(call, requestId, { code: typeof code === 'string' ? code : undefined }, 'upstream call failed');
-    return mapped;
-  }
-
+export function createAttempt(parts: CallParts): Attempt {
   return async (call, requestId, callerSignal) => {
-    const state: CallState = { until: 0, attempts: 0, status: null, deadline: null };
+    const state: Sending = { until: 0, attempts: 0, status: null, deadline: null, requestId, callerSignal };
     try {
-      const answer = await breaker.fire(() => send(call, state, requestId, callerSignal));
+      const answer = await parts.breaker.fire(() => send(parts, call, state));
       return { answer, error: null, status: state.status, attempts: state.attempts };
     } catch (error) {
       return { answer: null, error, status: state.status, attempts: state.attempts };
     }
   };
+}
+
+/** One upstream call (retries included): the text of a 2xx answer, or a contract error. */
+async function send(parts: CallParts, call: PreparedCall, state: Sending): Promise<Answer> {
+  const { dispatchers, maxBodyBytes, log } = parts;
+  const signal = parts.deadlines.start(state, state.callerSignal);
+  state.attempts = 1;
+  try {
+    const response = await (call.idempotent ? dispatchers.retrying : dispatchers.pool).request({
+      method: call.method,
+      path: call.target,
+      // The request id is added here, after the coalescing key was taken, so concurrent requests
+      // still share one call (it then carries the first caller's id).
+      headers: state.requestId ? { ...call.headers, 'x-request-id': state.requestId } : call.headers,
+      body: call.body ?? null,
+      signal,
+      idempotent: call.idempotent,
+    });
+    const status = (state.status = response.statusCode);
+    if (status < 200 || status >= 300) throw await refusal(parts, call, state, response);
+    const { text, truncated } = await readCapped(response.body, maxBodyBytes);
+    if (truncated) {
+      log(call, state.requestId, { status }, 'upstream body too large');
+      throw oversizedBody(parts.upstream, status);
+    }
+    return { status, text };
+  } catch (error) {
+    throw failure(parts, call, state, error);
+  }
+}
+
+/** A non-2xx answer: its body logged (redacted, except for a plain 404), then its contract error. */
+async function refusal({ upstream, log }: CallParts, call: PreparedCall, state: Sending, response: Dispatcher.ResponseData) {
+  const { statusCode: status } = response;
+  const { text } = await readCapped(response.body, errorBodyReadBytes);
+  if (status !== 404) log(call, state.requestId, { status, body: redactBody(text, call.secrets) }, 'upstream answered an error');
+  const resource = call.resource ? { resource: call.resource } : {};
+  return errorForStatus(upstream, status, response.headers, text, { secrets: call.secrets, ...resource });
+}
+
+/** What a failed send throws: a contract error as it is, anything else mapped and logged. */
+function failure({ upstream, log }: CallParts, call: PreparedCall, state: Sending, error: unknown): unknown {
+  if (isContractError(error)) return error;
+  const expired = state.deadline?.aborted === true;
+  // The caller gave up: nothing to report to anyone.
+  if (state.callerSignal?.aborted && !expired) return error;
+  const mapped = errorForTransport(upstream, error, expired);
+  const { code, statusCode } = (error ?? {}) as { code?: unknown; statusCode?: unknown };
+  if (typeof statusCode === 'number') state.status = statusCode;
+  log(call, state.requestId, { code: typeof code === 'string' ? code : undefined }, 'upstream call failed');
+  return mapped;
 }
