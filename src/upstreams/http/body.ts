@@ -8,7 +8,7 @@ export async function readCapped(body: ReadableBody, cap: number): Promise<{ tex
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of body) {
-    const buffer = chunk as Buffer;
+    const buffer = chunk as Buffer; // what undici and Node streams yield
     if (size + buffer.length > cap) {
       chunks.push(buffer.subarray(0, cap - size));
       body.destroy(); // the rest is not wanted; never leave a body unconsumed
