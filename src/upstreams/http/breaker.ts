@@ -4,9 +4,9 @@
  * probe through after the cool-down.
  */
 import CircuitBreaker from 'opossum';
-import type { BreakerConfig } from '../config.ts';
-import { errorCodeOf, isContractError, upstreamError } from '../errors.ts';
-import type { UpstreamName } from '../model.ts';
+import type { BreakerConfig } from '../../config.ts';
+import { errorCodeOf, isContractError, upstreamError } from '../../errors.ts';
+import type { UpstreamName } from '../../model.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half-open' | 'not-configured';
 

@@ -1,0 +1,29 @@
+/**
+ * Logging and observing a call never change its result: a logger or observer that throws is
+ * ignored.
+ */
+import type { UpstreamName } from '../../model.ts';
+import type { PreparedCall } from './prepare.ts';
+import type { UpstreamCall, UpstreamLogger, UpstreamObserver } from './types.ts';
+
+/** One warning about `call`: upstream, method, path and request id first, then `fields`. */
+export type CallLog = (call: PreparedCall, requestId: string | null, fields: Record<string, unknown>, message: string) => void;
+
+export function createCallLog(upstream: UpstreamName, logger: UpstreamLogger | undefined): CallLog {
+  return (call, requestId, fields, message) => {
+    if (!logger) return;
+    try {
+      logger.warn({ upstream, method: call.method, path: call.path, ...(requestId ? { reqId: requestId } : {}), ...fields }, message);
+    } catch {
+      // A broken logger must not turn an answer into a failure.
+    }
+  };
+}
+
+export function report(observer: UpstreamObserver, call: UpstreamCall): void {
+  try {
+    observer.settled(call);
+  } catch {
+    // A broken observer must not turn an answer into a failure.
+  }
+}
