@@ -524,6 +524,7 @@ function upstreamConfig(baseUrl: string): UpstreamConfig {
     name: 'models',
     baseUrl,
     variable: 'MODELS_API_URL',
+    settings: {},
     connectTimeoutMs: 2000,
     headersTimeoutMs: 5000,
     bodyTimeoutMs: 5000,
