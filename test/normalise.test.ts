@@ -115,7 +115,7 @@ describe('decoding rules', () => {
   });
 });
 
-describe('workflows detail (page 000)', () => {
+describe('workflows detail (docs/upstreams.md page 000)', () => {
   const execution = normaliseExecutionDetails(parseExecutionDetails(detailJson));
 
   it('maps the execution fields', () => {
@@ -176,7 +176,7 @@ describe('workflows detail (page 000)', () => {
   });
 });
 
-describe('workflows list (page 001)', () => {
+describe('workflows list (docs/upstreams.md page 001)', () => {
   it('maps summaries and pages from what was asked, not the response offset', () => {
     const page = normaliseExecutionList(parseListExecutionsResponse(fixture('workflows-list')), { offset: 0, limit: 2 });
     expect(page).toMatchObject({ offset: 0, totalCount: 142, hasNextPage: true });
@@ -208,7 +208,7 @@ describe('workflows list (page 001)', () => {
   });
 });
 
-describe('flows bulk (page 003)', () => {
+describe('flows bulk (docs/upstreams.md page 003)', () => {
   const wire = parseBulkResponse(bulkJson);
   const ids = ['69ae8c7b-7500-4a45-b7c0-348b8cc2665b', '0b7c2f61-3d4e-4a8b-9c1d-2e3f4a5b6c7d', 'not-returned'];
   const map = normaliseBulkExecutions(wire.executions, '50741f40-8621-4d46-8a91-dff4d873be98', ids);
@@ -264,7 +264,7 @@ describe('flows bulk (page 003)', () => {
   });
 });
 
-describe('models (page 002 and prediction)', () => {
+describe('models (docs/upstreams.md page 002 and prediction)', () => {
   it('maps a list item and pages from total_count', () => {
     const page = normaliseModelExecutionList(parseModelExecutionList(fixture('models-list')), { offset: 0, limit: 20 });
     expect(page).toMatchObject({ offset: 0, totalCount: 123, hasNextPage: true });
@@ -327,7 +327,7 @@ describe('models (page 002 and prediction)', () => {
   });
 });
 
-describe('tasks (page 004)', () => {
+describe('tasks (docs/upstreams.md page 004)', () => {
   it('maps every field', () => {
     const task = normaliseTaskExecution(parseTaskExecution(fixture('tasks-execution')));
     expect(task).toMatchObject({

@@ -50,7 +50,7 @@ const workflowOf = (executionId: string) => {
 const allExecutionIds = () => sim.data.workflows.flatMap((w) => w.executionIds);
 const isoSecond = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$/;
 
-/** The docs/upstreams.md A4 rules (page 000) every detail answer must satisfy. */
+/** The docs/upstreams.md A4 rules (docs/upstreams.md page 000) every detail answer must satisfy. */
 function expectDetailRules(detail: Json): void {
   expect(['running', 'completed', 'failed', 'cancelled']).toContain(detail.status);
   expect(detail.started_at).toMatch(isoSecond);

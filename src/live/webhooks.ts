@@ -1,9 +1,9 @@
 /**
  * Webhook intake, a yoga plugin answering before GraphQL does:
  * - `POST /webhooks/workflows`: the workflows host's completion notification, the same JSON as
- *   `GET /executions/{id}` (FINDINGS A6), pushed to the execution's subscribers as its new state
+ *   `GET /executions/{id}` (docs/upstreams.md A6), pushed to the execution's subscribers as its new state
  *   and, for a bulk member, a nudge to the bulk's poller.
- * - `POST /webhooks/models`: a prediction webhook (FINDINGS B6: `exec_id`, `status`
+ * - `POST /webhooks/models`: a prediction webhook (docs/upstreams.md B6: `exec_id`, `status`
  *   `succeeded|failed`, `output`, `error`; the older `id`/`success` form too), merged onto the
  *   prediction's last state.
  * Both are deduplicated on execution id + status (the hosts retry deliveries), remembered as a

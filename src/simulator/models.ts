@@ -1,6 +1,6 @@
 /**
  * Host B, the eachlabs model API (`/v1`, header `X-API-Key`), as docs/upstreams.md §2 describes
- * it: `GET /v1/executions` (page 002, B1, as documented in June 2026), `GET /v1/prediction/{id}`
+ * it: `GET /v1/executions` (docs/upstreams.md page 002, B1, as documented in June 2026), `GET /v1/prediction/{id}`
  * (B3) and `POST /v1/prediction/{id}/cancel` (B4, best effort: a finished prediction stays as it
  * ended).
  *

@@ -1,6 +1,6 @@
 /**
  * Host A, the eachlabs workflows engine (`/api/v1`, header `X-API-Key`), as docs/upstreams.md §1
- * describes it: execution details (page 000, A4) and the executions of a workflow (page 001, A3,
+ * describes it: execution details (docs/upstreams.md page 000, A4) and the executions of a workflow (docs/upstreams.md page 001, A3,
  * §5.1); the writes trigger (A1) and bulk-trigger (A2) with their webhooks (A6). Cancel
  * (`POST /executions/{id}/cancel`) is a SIMULATOR EXTENSION: no such route is documented (A7).
  */

@@ -1,5 +1,5 @@
 /**
- * Decoding rules shared by every normaliser, decided once here (README "Known ambiguities").
+ * Decoding rules shared by every normaliser, decided once here (docs/upstreams.md §5).
  */
 
 /** A JSON object (not an array, not null). */

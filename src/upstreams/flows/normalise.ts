@@ -1,5 +1,5 @@
 /**
- * Flows bulk shape (page 003) → model. Pure: no I/O. `api_key`, `organization_id` and
+ * Flows bulk shape (docs/upstreams.md page 003) → model. Pure: no I/O. `api_key`, `organization_id` and
  * `source_ip_address` are never read: every field below is picked explicitly.
  */
 import type * as model from '../../model.ts';

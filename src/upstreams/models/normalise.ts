@@ -1,5 +1,5 @@
 /**
- * Models host (page 002 list items, `GET /v1/prediction/{id}`) → ModelExecution. Pure: no I/O.
+ * Models host (docs/upstreams.md page 002 list items, `GET /v1/prediction/{id}`) → ModelExecution. Pure: no I/O.
  */
 import type * as model from '../../model.ts';
 import { errorClassifications, isTerminalStatus, normaliseStatus } from '../../model.ts';

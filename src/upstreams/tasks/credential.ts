@@ -1,6 +1,6 @@
 /**
  * The task host's credential is one unit: a bearer token and the project it is for
- * (`Authorization: Bearer …` + `X-Project-ID`, docs/upstreams.md "Host D"). A caller brings both or
+ * (`Authorization: Bearer …` + `X-Project-ID`, docs/upstreams.md §4). A caller brings both or
  * neither; its part is never combined with the server's, and an `Authorization` that is not a
  * bearer token is refused rather than replaced.
  */

@@ -1,5 +1,5 @@
 /**
- * Task host (page 004) → TaskExecution. Pure: no I/O.
+ * Task host (docs/upstreams.md page 004) → TaskExecution. Pure: no I/O.
  */
 import type * as model from '../../model.ts';
 import { normaliseStatus } from '../../model.ts';
