@@ -136,7 +136,6 @@ export interface ModelExecution extends ExecutionBase {
   readonly errorClassification: ErrorClassification | null;
   readonly workflowId: string | null;
   readonly workflowExecutionId: string | null;
-  readonly input: unknown;
 }
 
 export interface TaskExecution extends ExecutionBase {
@@ -182,8 +181,6 @@ export interface Bulk {
 /** One page of an offset-paged upstream list, in model terms. */
 export interface Page<T> {
   readonly items: readonly T[];
-  /** The offset that was asked for. */
-  readonly offset: number;
   readonly totalCount: number | null;
   /** Computed from what was asked and what came back, never from the upstream's `offset`. */
   readonly hasNextPage: boolean;

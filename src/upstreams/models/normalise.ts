@@ -44,7 +44,6 @@ export function normaliseModelExecution(wire: WireModelExecution): model.ModelEx
     workflowId: wire.workflow_id || null,
     workflowExecutionId: wire.workflow_execution_id || null,
     // The list shape does not carry the input.
-    input: null,
   };
 }
 
@@ -79,7 +78,6 @@ export function normalisePrediction(wire: WirePrediction, askedId: string): mode
     errorClassification: null,
     workflowId: null,
     workflowExecutionId: null,
-    input: wire.input ?? null,
   };
 }
 

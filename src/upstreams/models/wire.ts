@@ -39,7 +39,6 @@ const modelExecutionList = z.object({
 const prediction = z.object({
   /** Not marked required; the asked id stands in when absent. */
   id: optString,
-  input: optObject,
   status: optString,
   /** string, array or object depending on the model. */
   output: anything,
