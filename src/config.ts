@@ -180,8 +180,9 @@ function corsConfig(env: Env, production: boolean): CorsConfig {
   if (raw === null) return { origins: [], loopback: !production };
   const origins = raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
     // Browsers send the serialised origin; anything else (a path, `*`) would never match or match too much.
-    const origin = URL.canParse(entry) ? new URL(entry).origin : 'null';
-    if (origin === 'null' || (entry !== origin && entry !== `${origin}/`)) {
+    const url = URL.canParse(entry) ? new URL(entry) : null;
+    const origin = url?.origin ?? 'null';
+    if (url === null || origin === 'null' || url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
       throw new Error(`CORS_ORIGINS entries must be origins like https://app.example.com, got ${JSON.stringify(entry)}`);
     }
     return origin;

@@ -230,6 +230,9 @@ describe('start:live in production', () => {
     let stdout = '';
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    const exited = once(child, 'exit');
+    // Never left running: a start that neither listens nor exits in time is killed and fails.
+    const stuck = setTimeout(() => child.kill('SIGKILL'), 15_000);
     const outcome = await new Promise<number | 'listening'>((resolve) => {
       child.stdout.on('data', (chunk: Buffer) => {
         stdout += chunk.toString();
@@ -237,11 +240,9 @@ describe('start:live in production', () => {
       });
       child.on('exit', (code) => resolve(code ?? -1));
     });
-    if (outcome === 'listening') {
-      const exited = once(child, 'exit');
-      child.kill('SIGTERM');
-      await exited;
-    }
+    if (child.exitCode === null) child.kill('SIGTERM');
+    await exited;
+    clearTimeout(stuck);
     return { outcome, stdout, stderr };
   }
 
