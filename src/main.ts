@@ -26,9 +26,9 @@ function openGatewayRefusal(config: Config): string | null {
   return `Refusing to start: NODE_ENV=production with server-side credentials (${[...new Set(set)].join(', ')}) and no caller authentication lets anyone spend them; set AUTH_JWKS_URL or AUTH_JWT_SECRET, or AUTH_REQUIRED=false to run open on purpose`;
 }
 
-/** How a listen address is written in a URL. */
+/** How a listen address is written in the URL printed on start (loopback and "every interface" as localhost). */
 function urlHost(host: string): string {
-  if (host === '0.0.0.0' || host === '::') return 'localhost';
+  if (['0.0.0.0', '::', '127.0.0.1', '::1'].includes(host)) return 'localhost';
   return host.includes(':') ? `[${host}]` : host;
 }
 
