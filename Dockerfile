@@ -9,7 +9,8 @@ COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts && npm cache clean --force
 
 FROM node:24-slim
-ENV NODE_ENV=production PORT=4000
+# Every interface: inside a container, loopback would be unreachable from the published port.
+ENV NODE_ENV=production PORT=4000 HOST=0.0.0.0
 WORKDIR /app
 # Owned by root and only readable by the runtime user: the process cannot rewrite its own code.
 COPY --from=deps /app/node_modules ./node_modules

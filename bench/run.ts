@@ -68,6 +68,8 @@ const gatewayEnv = {
   TASKS_PROJECT_ID: fixtures.credentials.tasksProjectId,
   NODE_ENV: 'production',
   LOG_LEVEL: 'silent',
+  // One client makes every request: the per-caller limit would measure itself, not the gateway.
+  RATE_LIMIT_REQUESTS: '0',
 };
 const startGateway = (env: Record<string, string>, execArgv: readonly string[] = []) =>
   startChild<{ url: string }>(new URL('gateway.ts', import.meta.url), { ...gatewayEnv, ...env }, execArgv);

@@ -22,8 +22,9 @@ const seconds = Number(values.seconds);
 const concurrency = Number(values.concurrency);
 
 const simulator = await startSimulator({ latencyMs: Number(values.latency) });
+// One process makes every request: the per-caller limit would answer most of them 429.
 const config = withUpstreams(
-  loadConfig({ UPSTREAM_HEADERS_TIMEOUT_MS: '1000', UPSTREAM_BODY_TIMEOUT_MS: '1000', LOG_LEVEL: 'silent' }, []),
+  loadConfig({ UPSTREAM_HEADERS_TIMEOUT_MS: '1000', UPSTREAM_BODY_TIMEOUT_MS: '1000', LOG_LEVEL: 'silent', RATE_LIMIT_REQUESTS: '0' }, []),
   simulator.urls,
   simulator.env,
 );

@@ -115,8 +115,85 @@ function liveConfig(env: Env): LiveConfig {
   };
 }
 
+/** Caller authentication (README "Security"): JWTs verified by @graphql-yoga/plugin-jwt. */
+export interface AuthConfig {
+  /** `AUTH_JWKS_URL`: verify callers' JWTs (RS/PS/ES algorithms) against the keys of this JWKS. @default null */
+  readonly jwksUrl: string | null;
+  /** `AUTH_JWT_SECRET`: or verify HS256 JWTs with this shared secret (at least 32 characters). @default null */
+  readonly jwtSecret: string | null;
+  /** `AUTH_ISSUER`: the `iss` a token must carry. @default null: any */
+  readonly issuer: string | null;
+  /** `AUTH_AUDIENCE`: the `aud` a token must carry. @default null: any */
+  readonly audience: string | null;
+  /**
+   * `AUTH_REQUIRED`: refuse callers without a valid token (UNAUTHENTICATED, HTTP 401). When false,
+   * callers without a token are served, but never with the server-side upstream credentials.
+   * @default true when a JWT setting is set, else false
+   */
+  readonly required: boolean;
+  /** Whether `AUTH_REQUIRED` was set at all: `start:live` in production runs open only when an operator said so. */
+  readonly requiredIsExplicit: boolean;
+}
+
+/** Which browser origins may read answers (`Access-Control-Allow-Origin`). */
+export interface CorsConfig {
+  /** `CORS_ORIGINS`, comma-separated, each normalised to `scheme://host[:port]`. @default [] */
+  readonly origins: readonly string[];
+  /** Also any `localhost`, `127.0.0.1` or `[::1]` origin, on any port. @default true outside production when `CORS_ORIGINS` is unset */
+  readonly loopback: boolean;
+}
+
+/** Requests one caller may make (rate-limiter-flexible, README "Security"). */
+export interface RateLimitConfig {
+  /** `RATE_LIMIT_REQUESTS`: GraphQL operations per caller per window; 0 turns the limit off. @default 600 */
+  readonly requests: number;
+  /** `RATE_LIMIT_WINDOW_MS`: the window, whole seconds. @default 60000 */
+  readonly windowMs: number;
+}
+
+function rateLimitConfig(env: Env): RateLimitConfig {
+  const windowMs = integer(env, 'RATE_LIMIT_WINDOW_MS', 60_000, 1000);
+  // Redis expiries are whole seconds: a window that is not would be stretched silently.
+  if (windowMs % 1000 !== 0) throw new Error(`RATE_LIMIT_WINDOW_MS must be whole seconds (a multiple of 1000), got ${windowMs}`);
+  return { requests: integer(env, 'RATE_LIMIT_REQUESTS', 600, 0), windowMs };
+}
+
+function authConfig(env: Env): AuthConfig {
+  const jwksUrl = nonEmpty(env['AUTH_JWKS_URL']);
+  if (jwksUrl !== null && !/^https?:$/.test(new URL(jwksUrl).protocol)) throw new Error('AUTH_JWKS_URL must be an http(s) URL');
+  const jwtSecret = nonEmpty(env['AUTH_JWT_SECRET']);
+  const issuer = nonEmpty(env['AUTH_ISSUER']);
+  const audience = nonEmpty(env['AUTH_AUDIENCE']);
+  if (jwksUrl !== null && jwtSecret !== null) throw new Error('Set AUTH_JWKS_URL or AUTH_JWT_SECRET, not both');
+  // HS256 with a short secret can be brute-forced offline from one token (RFC 7518 3.2 asks for 256 bits).
+  if (jwtSecret !== null && jwtSecret.length < 32) throw new Error('AUTH_JWT_SECRET must be at least 32 characters');
+  const enabled = jwksUrl !== null || jwtSecret !== null;
+  if (!enabled && (issuer !== null || audience !== null)) throw new Error('AUTH_ISSUER and AUTH_AUDIENCE need AUTH_JWKS_URL or AUTH_JWT_SECRET');
+  const requiredIsExplicit = nonEmpty(env['AUTH_REQUIRED']) !== null;
+  const required = boolean(env, 'AUTH_REQUIRED', enabled);
+  if (required && !enabled) throw new Error('AUTH_REQUIRED=true needs AUTH_JWKS_URL or AUTH_JWT_SECRET to verify tokens with');
+  return { jwksUrl, jwtSecret, issuer, audience, required, requiredIsExplicit };
+}
+
+function corsConfig(env: Env, production: boolean): CorsConfig {
+  const raw = nonEmpty(env['CORS_ORIGINS']);
+  if (raw === null) return { origins: [], loopback: !production };
+  const origins = raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
+    // Browsers send the serialised origin; anything else (a path, `*`) would never match or match too much.
+    const url = URL.canParse(entry) ? new URL(entry) : null;
+    const origin = url?.origin ?? 'null';
+    if (url === null || origin === 'null' || url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+      throw new Error(`CORS_ORIGINS entries must be origins like https://app.example.com, got ${JSON.stringify(entry)}`);
+    }
+    return origin;
+  });
+  return { origins, loopback: false };
+}
+
 export interface Config {
   readonly port: number;
+  /** `HOST`: the listen address. @default '127.0.0.1' (the Docker image sets 0.0.0.0) */
+  readonly host: string;
   /** `simulated` starts the embedded simulator and points every upstream at it. */
   readonly mode: 'simulated' | 'live';
   readonly production: boolean;
@@ -158,6 +235,9 @@ export interface Config {
   readonly terminalCacheTtlMs: number;
   /** Most executions in that cache (`UPSTREAM_CACHE_MAX_ENTRIES`). @default 10000 */
   readonly terminalCacheMaxEntries: number;
+  readonly auth: AuthConfig;
+  readonly cors: CorsConfig;
+  readonly rateLimit: RateLimitConfig;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -241,6 +321,7 @@ export function loadConfig(
   const introspection = boolean(env, 'GRAPHQL_INTROSPECTION', !production);
   const config: Config = {
     port: integer(env, 'PORT', 4000),
+    host: nonEmpty(env['HOST']) ?? '127.0.0.1',
     mode: argv.includes('--live') ? 'live' : 'simulated',
     production,
     // The default registry's hosts are always among `hosts` (a deployment adds to them).
@@ -269,6 +350,9 @@ export function loadConfig(
     live: liveConfig(env),
     terminalCacheTtlMs: integer(env, 'UPSTREAM_CACHE_TTL_MS', 0, 0),
     terminalCacheMaxEntries: integer(env, 'UPSTREAM_CACHE_MAX_ENTRIES', 10_000, 1),
+    auth: authConfig(env),
+    cors: corsConfig(env, production),
+    rateLimit: rateLimitConfig(env),
   };
   return deepFreeze(config);
 }

@@ -53,6 +53,23 @@ export function badUserInput(message: string, argument?: string): GraphQLError {
   });
 }
 
+/**
+ * The caller brought no valid token where one is required (`AUTH_*`): the whole HTTP request is
+ * refused with 401, before any upstream call.
+ */
+export function callerUnauthenticated(message: string): GraphQLError {
+  return new GraphQLError(message, {
+    extensions: { code: 'UNAUTHENTICATED', http: { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } } },
+  });
+}
+
+/** The caller spent its requests of the window: the whole HTTP request is refused with 429, before any upstream call. */
+export function callerRateLimited(retryAfterSeconds: number): GraphQLError {
+  return new GraphQLError(`Too many requests from this caller: retry in ${retryAfterSeconds} s`, {
+    extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } } },
+  });
+}
+
 export function isContractError(error: unknown): error is GraphQLError {
   return error instanceof GraphQLError && typeof error.extensions?.['code'] === 'string';
 }

@@ -13,6 +13,9 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { renderLocalGraphiQL, useGraphiQLAssets } from './plugins/graphiql-assets.ts';
 import { useRequestSizeLimit } from './plugins/request-size.ts';
 import { useArmor } from './plugins/armor.ts';
+import { type AuthContext, requestAuth, useCallerAuth } from './plugins/auth.ts';
+import { corsFor } from './plugins/cors.ts';
+import { callerKeyOf, createRateLimit } from './plugins/rate-limit.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
 import { createLive, type Live } from './live/index.ts';
 import { createObservability, type Observability } from './observability/index.ts';
@@ -58,6 +61,10 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const upstreams = options.upstreams ?? createUpstreams(config, { ...(logger ? { logger } : {}), observer: observability.upstream, hosts });
   const { schema, subgraphSchema } = schemaWith(hosts.flatMap((host) => (host.schema ? [host.schema] : [])));
   const live = createLive(config.live, logger);
+  const callerAuth = useCallerAuth(config.auth);
+  const rateLimit = createRateLimit(config.rateLimit, callerKeyOf(config.auth, upstreams), config.live.redisUrl, (error) =>
+    logger?.warn({ err: error }, 'rate limit store: Redis unavailable, counting in memory'),
+  );
   const yoga = createYoga<Record<string, never>, Context>({
     // `/graphql/subgraph` serves the composition schema (federation and stitching) through the same plugins.
     schema: config.subgraph
@@ -95,11 +102,22 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         }
       : false,
     maskedErrors: true,
-    context: ({ request }) => createContext(upstreams, config, (name) => request.headers.get(name), observability.observer()),
+    cors: corsFor(config.cors),
+    context: (initial) =>
+      createContext(
+        upstreams,
+        config,
+        (name) => initial.request.headers.get(name),
+        observability.observer(),
+        requestAuth(config.auth, initial as AuthContext),
+      ),
     plugins: [
       // First: request ids on every response, metrics before any other route.
       observability.plugin,
       useRequestSizeLimit(config.maxRequestBytes),
+      // Callers' tokens are verified, then their operations counted, before the request is executed.
+      ...(callerAuth ? [callerAuth] : []),
+      ...(rateLimit ? [rateLimit.plugin] : []),
       // Browsers' simple requests (no preflight) must carry a custom header or a JSON content type.
       useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-api-key', 'authorization'] }),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
@@ -132,6 +150,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     live,
     close: async () => {
       await live.close();
+      await rateLimit?.close();
       await upstreams.close();
     },
   };

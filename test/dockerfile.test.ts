@@ -2,7 +2,7 @@
  * The Dockerfile, correct by construction (no `docker build` on these machines, and hadolint
  * has no offline install): it parses and validates (dockerfile-utils, the Docker language
  * server's validator), it is multi-stage with production dependencies only, non-root, with a
- * HEALTHCHECK, and what it runs needs nothing from devDependencies.
+ * HEALTHCHECK, listening on every interface (HOST), and what it runs needs nothing from devDependencies.
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { validate } from 'dockerfile-utils';
@@ -23,12 +23,14 @@ describe('Dockerfile', () => {
     expect(validate(dockerfile).map((d) => `${d.range.start.line + 1}: ${d.message}`)).toEqual([]);
   });
 
-  it('is multi-stage, installs production dependencies from the lockfile, runs as non-root with a HEALTHCHECK', () => {
+  it('is multi-stage, installs production dependencies from the lockfile, runs as non-root with a HEALTHCHECK, on every interface', () => {
     expect(instructions.filter((line) => line.startsWith('FROM ')).length).toBeGreaterThanOrEqual(2);
     expect(instructions.find((line) => line.startsWith('RUN npm ci'))).toContain('--omit=dev');
     expect(finalStage.filter((line) => line.startsWith('USER ')).at(-1)).toMatch(/^USER (?!root\b|0\b)\w+/);
     expect(finalStage.some((line) => line.startsWith('HEALTHCHECK ') && line.includes('/health'))).toBe(true);
     expect(finalStage.at(-1)).toBe('CMD ["npm", "run", "start:live"]');
+    // The gateway binds loopback by default (HOST); in a container that is unreachable from the published port.
+    expect(finalStage.filter((line) => line.startsWith('ENV ')).join(' ')).toMatch(/\bHOST=0\.0\.0\.0\b/);
     // A pinned major, never `latest` or no tag.
     for (const from of instructions.filter((line) => line.startsWith('FROM '))) expect(from).toMatch(/^FROM [\w./-]+:\d+[\w.-]*( AS \w+)?$/);
   });

@@ -1,10 +1,12 @@
 /**
  * GraphQL over HTTP conformance: graphql-http's audit suite against the running gateway over
  * HTTP, with the plugins configured as in production (NODE_ENV=production: CSRF prevention,
- * armor limits, batching, body limit, masked errors). The results are pinned, so a change in
- * conformance is a visible test change; README "GraphQL over HTTP" lists them.
+ * armor limits, batching, body limit, masked errors), also with caller authentication on. The
+ * results are pinned, so a change in conformance is a visible test change; README "GraphQL over
+ * HTTP" lists them.
  */
 import { type AuditResult, auditServer } from 'graphql-http';
+import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './helpers/harness.ts';
 
@@ -28,15 +30,26 @@ const probeWithIntrospection = ['28B9', '2EA1', '6A70', 'D6D5'];
 const withCsrfHeader: typeof fetch = (input, init) =>
   fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), 'x-graphql-yoga-csrf': '1' } });
 
+const authSecret = 'graphql-http-audit-secret-of-32-characters';
+
+/** Sends `Authorization: Bearer <token>` with every audit request (and `extra` headers). */
+const withHeaders =
+  (headers: Record<string, string>): typeof fetch =>
+  (input, init) =>
+    fetch(input, { ...init, headers: { ...(init?.headers as Record<string, string>), ...headers } });
+
 let production: Harness;
 let productionWithIntrospection: Harness;
+let productionWithAuth: Harness;
 beforeAll(async () => {
   production = await startHarness({ env: { NODE_ENV: 'production' } });
   productionWithIntrospection = await startHarness({ env: { NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true' } });
+  productionWithAuth = await startHarness({ env: { NODE_ENV: 'production', GRAPHQL_INTROSPECTION: 'true', AUTH_JWT_SECRET: authSecret } });
 });
 afterAll(async () => {
   await production?.close();
   await productionWithIntrospection?.close();
+  await productionWithAuth?.close();
 });
 
 describe('graphql-http audit (production plugins)', () => {
@@ -59,5 +72,12 @@ describe('graphql-http audit (production plugins)', () => {
     for (const result of results.filter((r) => r.status !== 'ok')) {
       expect('response' in result && (await result.response.clone().text())).toMatch(/introspection/i);
     }
+  });
+
+  it('with AUTH_JWT_SECRET and a valid token, conforms as without authentication', async () => {
+    const token = await new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('auditor').setExpirationTime('10m').sign(new TextEncoder().encode(authSecret));
+    const results = await auditServer({ url: productionWithAuth.url, fetchFn: withHeaders({ authorization: `Bearer ${token}` }) });
+    // Every MAY too: `Authorization` is one of the headers CSRF prevention accepts on a GET.
+    expect(tally(results)).toEqual({ MUST: '13/13', SHOULD: '23/23', MAY: '25/25' });
   });
 });

@@ -31,6 +31,7 @@ export function apiKeyScheme(options: {
 }): CredentialScheme<string> {
   return {
     server: (settings) => settings[options.setting] ?? null,
+    // The eachlabs hosts' header is never `Authorization`, so caller authentication does not move it.
     caller: (headers) => headers(options.requestHeader)?.trim() || null,
     headers: (key) => ({ [options.upstreamHeader]: key }),
     parts: (key) => [key],

@@ -27,6 +27,21 @@ export interface HostSettings {
 export type RequestHeaders = (name: string) => string | null;
 
 /**
+ * What the upstream layer knows of the request's caller. With caller authentication on,
+ * `Authorization` carries the caller's JWT, so a scheme that would read it must read another
+ * header; and the server-side credentials serve authenticated callers only.
+ */
+export interface RequestAuth {
+  /** Callers authenticate with a JWT (`AUTH_JWKS_URL` or `AUTH_JWT_SECRET`). */
+  readonly enabled: boolean;
+  /** This caller presented a valid token. */
+  readonly authenticated: boolean;
+}
+
+/** No caller authentication: every caller may use the server-side credentials, as before `AUTH_*`. */
+export const openAuth: RequestAuth = { enabled: false, authenticated: false };
+
+/**
  * A host's credential: what makes it, how it is sent. `C` is whatever the host needs (a key, a
  * token and a project). A request's credential is the caller's own when it brings one, else the
  * server's; a malformed or partial one is a refusal, answered on that host's fields only.
@@ -34,8 +49,11 @@ export type RequestHeaders = (name: string) => string | null;
 export interface CredentialScheme<C> {
   /** The server-side credential from the host's settings; null when they are unset. */
   server(settings: Readonly<Record<string, string | null>>): C | null;
-  /** The caller's own credential from its request headers: null when it brings none, an error when what it brings is unusable. */
-  caller(headers: RequestHeaders): C | GraphQLError | null;
+  /**
+   * The caller's own credential from its request headers: null when it brings none, an error when
+   * what it brings is unusable. `auth` says which headers are free to carry it.
+   */
+  caller(headers: RequestHeaders, auth: RequestAuth): C | GraphQLError | null;
   /** The headers that carry it upstream (null values are not sent). */
   headers(credential: C | null): Readonly<Record<string, string | null>>;
   /** The values to digest into `credentialKey` (and to redact from logs). */

@@ -5,17 +5,18 @@
  */
 import type { GraphQLError } from 'graphql';
 import type { Config } from '../config.ts';
-import { isContractError } from '../errors.ts';
+import { isContractError, upstreamError } from '../errors.ts';
 import type { PerUpstream } from '../model.ts';
 import { noopObserver, type RequestObserver } from '../observability/index.ts';
 import { createTerminalCache } from './cache.ts';
 import { credentialKey } from './credential.ts';
-import type { AnyHost, ClientDeps, Host, HostSettings, RequestHeaders } from './host.ts';
+import { type AnyHost, type ClientDeps, type Host, type HostSettings, openAuth, type RequestAuth, type RequestHeaders } from './host.ts';
 import { createHttp, type HttpOptions } from './http.ts';
 import { defaultHosts } from './registry.ts';
 import type { HostSession, UpstreamSession } from './session.ts';
 
 export type { HttpOptions, UpstreamLogger } from './http.ts';
+export type { RequestAuth } from './host.ts';
 export type { HostSession, UpstreamSession } from './session.ts';
 export { defaultHosts } from './registry.ts';
 
@@ -30,8 +31,17 @@ export type HostState = 'closed' | 'open' | 'half-open' | 'not-configured';
 export interface Upstreams {
   /** What each registered host is configured by (for config and start-up messages). */
   readonly hosts: readonly HostSettings[];
-  /** A session bound to one request's credentials (its headers). */
-  session(headers: RequestHeaders, observer?: RequestObserver): UpstreamSession;
+  /**
+   * A session bound to one request's credentials (its headers). With caller authentication on
+   * (`auth.enabled`), the server-side credentials serve authenticated callers only.
+   * @param auth @default openAuth
+   */
+  session(headers: RequestHeaders, observer?: RequestObserver, auth?: RequestAuth): UpstreamSession;
+  /**
+   * A digest of the upstream credentials the caller brings itself (never the credentials), or
+   * null when it brings none: who the caller is when it has no token.
+   */
+  callerKey(headers: RequestHeaders, auth: RequestAuth): string | null;
   /** Each host's circuit breaker: `open` fails fast, `half-open` lets one probe through, `not-configured` has no base URL. */
   health(): PerUpstream<{ readonly state: HostState }>;
   /** Closes every pooled dispatcher and breaker timer. */
@@ -68,12 +78,22 @@ export function createUpstreams(config: Config, options: UpstreamsOptions = {}):
 
   return {
     hosts,
-    session(headers, observer = noopObserver) {
+    session(headers, observer = noopObserver, auth = openAuth) {
       const session: Record<string, HostSession<object, unknown>> = {};
       const deps = { config, observer, session: session as unknown as UpstreamSession };
+      // The server's credentials spend the operator's quota: with authentication on, only for callers it knows.
+      const serverAllowed = !auth.enabled || auth.authenticated;
       for (const { host, deps: clientDeps, server } of running) {
-        const caller: unknown = host.credential.caller(headers);
-        const refused = isContractError(caller) ? caller : null;
+        const caller: unknown = host.credential.caller(headers, auth);
+        const withheld =
+          caller === null && server !== null && !serverAllowed
+            ? upstreamError(
+                'UNAUTHENTICATED',
+                host.name,
+                `The gateway's ${host.name} credential serves authenticated callers only: send a valid token, or your own ${host.name} credential`,
+              )
+            : null;
+        const refused = isContractError(caller) ? caller : withheld;
         const credential = refused === null ? (caller ?? server) : null;
         const key = credentialKey(host.name, host.credential.parts(credential));
         const bound = host.client(clientDeps, { headers: host.credential.headers(credential), credentialKey: key }) as object;
@@ -81,6 +101,13 @@ export function createUpstreams(config: Config, options: UpstreamsOptions = {}):
         session[host.name] = { client, credentialKey: key, loaders: host.loaders(client, deps) };
       }
       return deps.session;
+    },
+    callerKey(headers, auth) {
+      const own = running.flatMap(({ host }) => {
+        const caller: unknown = host.credential.caller(headers, auth);
+        return caller === null || isContractError(caller) ? [] : [credentialKey(host.name, host.credential.parts(caller))];
+      });
+      return own.length === 0 ? null : credentialKey('caller', own);
     },
     health: () => Object.fromEntries(running.map(({ host, http }) => [host.name, { state: http.health() }])) as PerUpstream<{ state: HostState }>,
     close: async () => {
