@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { createClock } from '../src/simulator/clock.ts';
 import { createSimulatorData } from '../src/simulator/data.ts';
-import { buildWorld, modelStateAt, taskStateAt, workflowStateAt, type World } from '../src/simulator/fixtures.ts';
+import { buildWorld, modelStateAt, taskStateAt, workflowStateAt, type World } from '../src/simulator/world/index.ts';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;

@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { createClock } from './clock.ts';
 import { createSimulatorData, type SimulatorData } from './data.ts';
 import { activate, writeFault, type ActiveFault, type FaultRule } from './faults.ts';
-import { buildWorld } from './fixtures.ts';
+import { buildWorld } from './world/index.ts';
 import { createFlowsHandler } from './flows.ts';
 import type { HostHandler, SimRequest, SimResponse } from './http.ts';
 import { createModelsHandler } from './models.ts';

@@ -10,7 +10,7 @@
  * schema does not allow null there). Failed items carry two undocumented extras the `error_classification`
  * filter implies: `error_classification` (lower case) and `error` (message).
  */
-import { errorClassifications, modelStateAt, type ModelExecutionFact, type ModelState, type World } from './fixtures.ts';
+import { errorClassifications, modelStateAt, type ModelExecutionFact, type ModelState, type World } from './world/index.ts';
 import { isoSeconds, parseRfc3339 } from './format.ts';
 import { json, segmentsAfter, type HostHandler, type SimRequest, type SimResponse } from './http.ts';
 import { hasApiKey, intParam } from './workflows.ts';

@@ -5,7 +5,7 @@
  * backoff. The docs give no attempt count: this simulator makes 4.
  */
 import type { Clock } from './clock.ts';
-import { workflowStateAt, type World } from './fixtures.ts';
+import { workflowStateAt, type World } from './world/index.ts';
 import { renderWorkflowDetail } from './workflows.ts';
 
 export interface WebhookDelivery {

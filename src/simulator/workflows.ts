@@ -4,7 +4,7 @@
  * §5.1); the writes trigger (A1) and bulk-trigger (A2) with their webhooks (A6). Cancel
  * (`POST /executions/{id}/cancel`) is a SIMULATOR EXTENSION: no such route is documented (A7).
  */
-import { workflowStateAt, type StepState, type World, type WorkflowDef, type WorkflowExecutionFact } from './fixtures.ts';
+import { workflowStateAt, type StepState, type World, type WorkflowDef, type WorkflowExecutionFact } from './world/index.ts';
 import { isoSeconds, UUID_RE } from './format.ts';
 import { headerValue, json, segmentsAfter, type HostHandler, type SimRequest, type SimResponse } from './http.ts';
 
