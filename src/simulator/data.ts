@@ -1,12 +1,12 @@
 /** `SimulatorData`: the seeded world as tests see it, and the answers the hosts would give now. */
 import type { Clock } from './clock.ts';
-import type { Picks, StepKind, World } from './fixtures.ts';
+import type { Picks, StepKind, World } from './world/index.ts';
 import { renderBulkExecution } from './flows.ts';
 import { renderModelListItem, renderPrediction } from './models.ts';
 import { renderTask } from './tasks.ts';
 import { renderWorkflowDetail, renderWorkflowSummary } from './workflows.ts';
 
-export type { Picks } from './fixtures.ts';
+export type { Picks } from './world/index.ts';
 
 export interface SimStep {
   readonly stepId: string;

@@ -1,5 +1,6 @@
 /** Injected upstream failures: what proxies, overloaded hosts and broken networks do. */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { HostName } from './hosts.ts';
 
 export type Fault =
   /** Accept, never answer (until the simulator closes). */
@@ -30,16 +31,44 @@ export interface FaultRule {
 }
 
 /** A rule as held per host: `remaining` counts down when `times` was given. */
-export interface ActiveFault {
+interface ActiveFault {
   readonly rule: FaultRule;
   remaining: number | null;
 }
 
-export function activate(rule: FaultRule): ActiveFault {
+function activate(rule: FaultRule): ActiveFault {
   if (rule.times !== undefined && (!Number.isInteger(rule.times) || rule.times < 1)) {
     throw new RangeError(`FaultRule.times must be an integer >= 1, got ${rule.times}`);
   }
   return { rule, remaining: rule.times ?? null };
+}
+
+/** The rule each host currently answers by, if any. */
+export interface FaultBoard {
+  /** The fault for a request of `route`, counted against `times`; null when none applies. */
+  take(host: HostName, route: string): Fault | null;
+  set(host: HostName, rule: FaultRule | null): void;
+  clear(): void;
+}
+
+export function createFaultBoard(): FaultBoard {
+  const faults = new Map<HostName, ActiveFault>();
+  return {
+    take: (host, route) => {
+      const active = faults.get(host);
+      if (!active || (active.rule.route !== undefined && active.rule.route !== route)) return null;
+      if (active.remaining !== null) {
+        active.remaining -= 1;
+        if (active.remaining <= 0) faults.delete(host);
+      }
+      return active.rule.fault;
+    },
+    set: (host, rule) => {
+      if (rule === null) faults.delete(host);
+      else faults.set(host, activate(rule));
+    },
+    clear: () => faults.clear(),
+  };
 }
 
 const proxyPage =

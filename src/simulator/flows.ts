@@ -16,7 +16,7 @@
  * - the answer omits unknown ids and ids of another workflow, and is ordered by a stable hash
  *   of the id, never in the asked order.
  */
-import { workflowStateAt, type World, type WorkflowExecutionFact } from './fixtures.ts';
+import { workflowStateAt, type World, type WorkflowExecutionFact } from './world/index.ts';
 import { isoSeconds } from './format.ts';
 import { json, segmentsAfter, type HostHandler, type SimRequest, type SimResponse } from './http.ts';
 import { hashString } from './random.ts';

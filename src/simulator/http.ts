@@ -1,4 +1,4 @@
-/** What a host handler sees and answers: plain data, no sockets (index.ts owns the wire). */
+/** What a host handler sees and answers: plain data, no sockets (serve.ts owns the wire). */
 import type { IncomingHttpHeaders } from 'node:http';
 
 export interface SimRequest {

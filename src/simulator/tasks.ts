@@ -7,7 +7,7 @@
  * `POST /api/v1/executions/{id}/cancel` (docs/upstreams.md D4) cancels the target, its ancestors and its
  * descendants: `pending_cancel` until the worker confirms, `cancelled` at once when queued.
  */
-import { taskStateAt, type TaskFact, type World } from './fixtures.ts';
+import { taskStateAt, type TaskFact, type World } from './world/index.ts';
 import { rfc3339Micros, UUID_RE } from './format.ts';
 import { emptyResponse, headerValue, json, segmentsAfter, type HostHandler, type SimRequest, type SimResponse } from './http.ts';
 

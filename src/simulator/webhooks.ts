@@ -5,7 +5,7 @@
  * backoff. The docs give no attempt count: this simulator makes 4.
  */
 import type { Clock } from './clock.ts';
-import { workflowStateAt, type World } from './fixtures.ts';
+import { workflowStateAt, type World } from './world/index.ts';
 import { renderWorkflowDetail } from './workflows.ts';
 
 export interface WebhookDelivery {
@@ -44,19 +44,7 @@ export function createWebhookSender(world: World, clock: Clock): WebhookSender {
   const send = async (executionId: string, url: string, body: Record<string, unknown>, attempt: number): Promise<void> => {
     if (closed) return;
     const sentAt = Date.now();
-    let responseStatus = 0;
-    try {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify(body),
-        signal: AbortSignal.timeout(5000),
-      });
-      responseStatus = response.status;
-      await response.body?.cancel();
-    } catch {
-      responseStatus = 0;
-    }
+    const responseStatus = await post(url, body);
     log.push({ executionId, url, status: String(body['status']), attempt, responseStatus, sentAt });
     if ((responseStatus >= 200 && responseStatus < 300) || attempt >= attempts || closed) return;
     const timer = setTimeout(() => {
@@ -73,16 +61,7 @@ export function createWebhookSender(world: World, clock: Clock): WebhookSender {
 
   const check = () => {
     if (closed) return;
-    const now = clock.now();
-    for (const [executionId, urls] of pending) {
-      const fact = world.executions.get(executionId);
-      if (!fact) {
-        pending.delete(executionId);
-        continue;
-      }
-      if (workflowStateAt(fact, now).status === 'running') continue;
-      pending.delete(executionId);
-      const body = renderWorkflowDetail(fact, now);
+    for (const { executionId, urls, body } of takeFinished(world, pending, clock.now())) {
       for (const url of urls) track(send(executionId, url, body, 1));
     }
   };
@@ -101,4 +80,32 @@ export function createWebhookSender(world: World, clock: Clock): WebhookSender {
       await Promise.allSettled([...inFlight]);
     },
   };
+}
+
+/** Removes the executions that are terminal at `now` (or unknown) from `pending`: the finished ones with their body. */
+function takeFinished(world: World, pending: Map<string, string[]>, now: number) {
+  const finished: { executionId: string; urls: string[]; body: Record<string, unknown> }[] = [];
+  for (const [executionId, urls] of pending) {
+    const fact = world.executions.get(executionId);
+    if (fact && workflowStateAt(fact, now).status === 'running') continue;
+    pending.delete(executionId);
+    if (fact) finished.push({ executionId, urls, body: renderWorkflowDetail(fact, now) });
+  }
+  return finished;
+}
+
+/** One delivery attempt: the receiver's status, or 0 when it could not be reached. */
+async function post(url: string, body: Record<string, unknown>): Promise<number> {
+  try {
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      signal: AbortSignal.timeout(5000),
+    });
+    await response.body?.cancel();
+    return response.status;
+  } catch {
+    return 0;
+  }
 }

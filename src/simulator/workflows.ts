@@ -4,9 +4,9 @@
  * §5.1); the writes trigger (A1) and bulk-trigger (A2) with their webhooks (A6). Cancel
  * (`POST /executions/{id}/cancel`) is a SIMULATOR EXTENSION: no such route is documented (A7).
  */
-import { workflowStateAt, type StepState, type World, type WorkflowDef, type WorkflowExecutionFact } from './fixtures.ts';
+import { workflowStateAt, type StepState, type World, type WorkflowDef, type WorkflowExecutionFact } from './world/index.ts';
 import { isoSeconds, UUID_RE } from './format.ts';
-import { headerValue, json, segmentsAfter, type HostHandler, type SimRequest, type SimResponse } from './http.ts';
+import { headerValue, json, segmentsAfter, type HostHandler, type Route, type SimRequest, type SimResponse } from './http.ts';
 
 export const workflowsRoutes = {
   detail: 'workflows GET /executions/{id}',
@@ -142,38 +142,73 @@ function triggerOptions(body: Record<string, unknown>): { versionId: string | nu
 }
 
 export function createWorkflowsHandler(world: World, webhooks: WebhookRegistry): HostHandler {
-  const start = (workflow: WorkflowDef, inputs: Record<string, unknown>, now: number, options: { versionId: string | null; webhookUrl: string | null; bulkId: string | null }) => {
-    const fact = world.writes.trigger(workflow.id, stringInputs(inputs), now, options);
-    if (options.webhookUrl) webhooks.register(fact.id, options.webhookUrl);
-    return { execution_id: fact.id, status: 'queued', started_at: isoSeconds(fact.createdAt) };
+  return {
+    match: (method, pathname) => matchRoute(world, webhooks, method, pathname),
+    unmatched: () => json(404, { error: 'not found' }),
   };
-  /** Checks shared by both triggers: key, JSON object body, workflow, options. */
-  const accept = (request: SimRequest, workflowParam: string) => {
-    if (!hasApiKey(request, world)) return unauthorized();
-    const body = request.body;
-    if (!isObject(body)) return json(400, { error: 'invalid request body: expected a JSON object' });
-    const workflow = findWorkflow(world, workflowParam);
-    if (!workflow) return json(404, { error: 'workflow not found' });
-    const options = triggerOptions(body);
-    if (typeof options === 'string') return json(400, { error: options });
-    return { body, workflow, options };
-  };
-  const trigger = (workflowParam: string) => ({
+}
+
+function matchRoute(world: World, webhooks: WebhookRegistry, method: string, pathname: string): Route | null {
+  const segments = segmentsAfter(pathname, '/api/v1');
+  if (!segments) return null;
+  const [first, second, third, ...rest] = segments;
+  if (method === 'POST') {
+    if (first !== undefined && second === 'trigger' && third === undefined) return triggerRoute(world, webhooks, first);
+    if (first !== undefined && second === 'bulk-trigger' && third === undefined) return bulkTriggerRoute(world, webhooks, first);
+    if (first === 'executions' && second !== undefined && third === 'cancel' && rest.length === 0) return cancelRoute(world, second);
+    return null;
+  }
+  if (method !== 'GET') return null;
+  if (first === 'executions' && second !== undefined && third === undefined) return detailRoute(world, second);
+  if (first === 'workflows' && second !== undefined && third === 'executions' && rest.length === 0) return listRoute(world, second);
+  return null;
+}
+
+interface StartOptions {
+  readonly versionId: string | null;
+  readonly webhookUrl: string | null;
+  readonly bulkId: string | null;
+}
+
+/** Creates one execution (and registers its webhook): the trigger answer's entry for it. */
+function start(world: World, webhooks: WebhookRegistry, workflow: WorkflowDef, inputs: Record<string, unknown>, now: number, options: StartOptions) {
+  const fact = world.writes.trigger(workflow.id, stringInputs(inputs), now, options);
+  if (options.webhookUrl) webhooks.register(fact.id, options.webhookUrl);
+  return { execution_id: fact.id, status: 'queued', started_at: isoSeconds(fact.createdAt) };
+}
+
+/** Checks shared by both triggers: key, JSON object body, workflow, options. */
+function accept(world: World, request: SimRequest, workflowParam: string) {
+  if (!hasApiKey(request, world)) return unauthorized();
+  const body = request.body;
+  if (!isObject(body)) return json(400, { error: 'invalid request body: expected a JSON object' });
+  const workflow = findWorkflow(world, workflowParam);
+  if (!workflow) return json(404, { error: 'workflow not found' });
+  const options = triggerOptions(body);
+  if (typeof options === 'string') return json(400, { error: options });
+  return { body, workflow, options };
+}
+
+function triggerRoute(world: World, webhooks: WebhookRegistry, workflowParam: string): Route {
+  return {
     key: workflowsRoutes.trigger,
-    handle: (request: SimRequest): SimResponse => {
-      const accepted = accept(request, workflowParam);
+    handle: (request) => {
+      const accepted = accept(world, request, workflowParam);
       if ('status' in accepted) return accepted;
       const { body, workflow, options } = accepted;
       const inputs = body['inputs'] ?? {};
       const problem = inputProblem(world, workflow, inputs);
       if (problem) return json(400, { error: problem });
-      return json(202, start(workflow, inputs as Record<string, unknown>, request.now, { ...options, bulkId: null }));
+      return json(202, start(world, webhooks, workflow, inputs as Record<string, unknown>, request.now, { ...options, bulkId: null }));
     },
-  });
-  const bulkTrigger = (workflowParam: string) => ({
+  };
+}
+
+function bulkTriggerRoute(world: World, webhooks: WebhookRegistry, workflowParam: string): Route {
+  return {
     key: workflowsRoutes.bulkTrigger,
-    handle: (request: SimRequest): SimResponse => {
-      const accepted = accept(request, workflowParam);
+    handle: (request) => {
+      const accepted = accept(world, request, workflowParam);
       if ('status' in accepted) return accepted;
       const { body, workflow, options } = accepted;
       const inputs = body['inputs'];
@@ -185,34 +220,43 @@ export function createWorkflowsHandler(world: World, webhooks: WebhookRegistry):
         const problem = inputProblem(world, workflow, item);
         // Partial failure is allowed: a refused entry has no execution_id.
         if (problem) return { status: 'failed', message: problem };
-        return start(workflow, item as Record<string, unknown>, request.now, { ...options, bulkId });
+        return start(world, webhooks, workflow, item as Record<string, unknown>, request.now, { ...options, bulkId });
       });
       const ids = executions.flatMap((entry) => ('execution_id' in entry ? [entry.execution_id] : []));
       world.writes.addBulk({ workflowId: workflow.id, bulkId, executionIds: ids });
       return json(202, { bulk_id: bulkId, executions });
     },
-  });
-  const cancel = (id: string) => ({
+  };
+}
+
+function cancelRoute(world: World, id: string): Route {
+  return {
     key: workflowsRoutes.cancel,
-    handle: (request: SimRequest): SimResponse => {
+    handle: (request) => {
       if (!hasApiKey(request, world)) return unauthorized();
       const status = world.writes.cancelWorkflowExecution(id, request.now);
       if (status === null) return json(404, { error: 'execution not found' });
       if (status !== 'cancelled') return json(400, { error: `execution is not running (status: ${status})` });
       return json(200, { execution_id: id, status });
     },
-  });
-  const detail = (id: string) => ({
+  };
+}
+
+function detailRoute(world: World, id: string): Route {
+  return {
     key: workflowsRoutes.detail,
-    handle: (request: SimRequest): SimResponse => {
+    handle: (request) => {
       if (!hasApiKey(request, world)) return unauthorized();
       const fact = world.executions.get(id);
       return fact ? json(200, renderWorkflowDetail(fact, request.now)) : json(404, { error: 'execution not found' });
     },
-  });
-  const list = (workflowParam: string) => ({
+  };
+}
+
+function listRoute(world: World, workflowParam: string): Route {
+  return {
     key: workflowsRoutes.list,
-    handle: (request: SimRequest): SimResponse => {
+    handle: (request) => {
       if (!hasApiKey(request, world)) return unauthorized();
       const bulkId = request.query.get('bulk_id') || null;
       if (bulkId !== null && !UUID_RE.test(bulkId)) return json(400, { error: 'invalid bulk_id format' });
@@ -233,23 +277,5 @@ export function createWorkflowsHandler(world: World, webhooks: WebhookRegistry):
       body.total_count = all.length;
       return json(200, body);
     },
-  });
-  return {
-    match: (method, pathname) => {
-      const segments = segmentsAfter(pathname, '/api/v1');
-      if (!segments) return null;
-      const [first, second, third, ...rest] = segments;
-      if (method === 'POST') {
-        if (first !== undefined && second === 'trigger' && third === undefined) return trigger(first);
-        if (first !== undefined && second === 'bulk-trigger' && third === undefined) return bulkTrigger(first);
-        if (first === 'executions' && second !== undefined && third === 'cancel' && rest.length === 0) return cancel(second);
-        return null;
-      }
-      if (method !== 'GET') return null;
-      if (first === 'executions' && second !== undefined && third === undefined) return detail(second);
-      if (first === 'workflows' && second !== undefined && third === 'executions' && rest.length === 0) return list(second);
-      return null;
-    },
-    unmatched: () => json(404, { error: 'not found' }),
   };
 }
