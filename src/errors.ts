@@ -13,7 +13,8 @@ export type ErrorCode =
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_ERROR'
-  | 'NOT_CONFIGURED';
+  | 'NOT_CONFIGURED'
+  | 'COST_ESTIMATED_TOO_EXPENSIVE';
 
 export interface UpstreamErrorExtensions {
   readonly code: ErrorCode;
@@ -51,6 +52,14 @@ export function badUserInput(message: string, argument?: string): GraphQLError {
   return new GraphQLError(message, {
     extensions: { code: 'BAD_USER_INPUT', ...(argument ? { argument } : {}) },
   });
+}
+
+/**
+ * An operation refused before any upstream call: its static estimate, or what it asks of
+ * `_entities`, is over a limit. `limit` names the setting, so an operator knows which one to raise.
+ */
+export function costEstimatedTooExpensive(message: string, extensions: { limit: string; estimate: number; max: number }): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE', ...extensions } });
 }
 
 export function isContractError(error: unknown): error is GraphQLError {

@@ -13,6 +13,7 @@ import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspect
 import { renderLocalGraphiQL, useGraphiQLAssets } from './plugins/graphiql-assets.ts';
 import { useRequestSizeLimit } from './plugins/request-size.ts';
 import { useArmor } from './plugins/armor.ts';
+import { useDemandControl } from './plugins/demand.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
 import { createLive, type Live } from './live/index.ts';
 import { createObservability, type Observability } from './observability/index.ts';
@@ -105,6 +106,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useGraphiQLAssets(),
       useArmor(config.armor),
+      // Before graphql-jit takes over execution: a refused operation runs no resolver at all.
+      useDemandControl(config.demand),
       ...(config.jit
         ? [useGraphQlJit({}, { enableIf: (args) => args.schema === schema && !isSubscription(args.document) })]
         : []),
