@@ -67,7 +67,7 @@ export interface ArmorConfig {
 
 /**
  * Demand control (README "Demand control"): what one operation may plan to cost, checked before
- * any upstream call.
+ * any upstream call, and how large an answer may grow.
  */
 export interface DemandConfig {
   /**
@@ -83,6 +83,11 @@ export interface DemandConfig {
    * (`GRAPHQL_MAX_ENTITIES`). @default 1000
    */
   readonly maxEntities: number;
+  /**
+   * Largest answer, bytes of JSON, all operations of a batch together (`MAX_RESPONSE_BYTES`): a
+   * larger one is replaced by a RESPONSE_TOO_LARGE error before it is serialised. @default 16777216
+   */
+  readonly maxResponseBytes: number;
 }
 
 /** Request traces and metrics (README "Observability"). */
@@ -278,6 +283,7 @@ export function loadConfig(
     demand: {
       costLimit: integer(env, 'GRAPHQL_COST_LIMIT', 50_000, 1),
       maxEntities: integer(env, 'GRAPHQL_MAX_ENTITIES', 1000, 1),
+      maxResponseBytes: integer(env, 'MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1024),
     },
     introspection,
     subgraph: boolean(env, 'GRAPHQL_SUBGRAPH', introspection),

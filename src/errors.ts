@@ -14,7 +14,8 @@ export type ErrorCode =
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_ERROR'
   | 'NOT_CONFIGURED'
-  | 'COST_ESTIMATED_TOO_EXPENSIVE';
+  | 'COST_ESTIMATED_TOO_EXPENSIVE'
+  | 'RESPONSE_TOO_LARGE';
 
 export interface UpstreamErrorExtensions {
   readonly code: ErrorCode;
@@ -60,6 +61,14 @@ export function badUserInput(message: string, argument?: string): GraphQLError {
  */
 export function costEstimatedTooExpensive(message: string, extensions: { limit: string; estimate: number; max: number }): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE', ...extensions } });
+}
+
+/** An answer over `MAX_RESPONSE_BYTES`: sent instead of it, the data dropped. */
+export function responseTooLarge(maxBytes: number): GraphQLError {
+  return new GraphQLError(
+    `The answer is larger than ${maxBytes} bytes (MAX_RESPONSE_BYTES): ask for fewer items or fields`,
+    { extensions: { code: 'RESPONSE_TOO_LARGE', maxBytes } },
+  );
 }
 
 export function isContractError(error: unknown): error is GraphQLError {

@@ -14,6 +14,7 @@ import { renderLocalGraphiQL, useGraphiQLAssets } from './plugins/graphiql-asset
 import { useRequestSizeLimit } from './plugins/request-size.ts';
 import { useArmor } from './plugins/armor.ts';
 import { useDemandControl } from './plugins/demand.ts';
+import { useResponseSizeLimit } from './plugins/response-size.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
 import { createLive, type Live } from './live/index.ts';
 import { createObservability, type Observability } from './observability/index.ts';
@@ -108,6 +109,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       useArmor(config.armor),
       // Before graphql-jit takes over execution: a refused operation runs no resolver at all.
       useDemandControl(config.demand),
+      useResponseSizeLimit(config.demand.maxResponseBytes),
       ...(config.jit
         ? [useGraphQlJit({}, { enableIf: (args) => args.schema === schema && !isSubscription(args.document) })]
         : []),
