@@ -74,7 +74,7 @@ export interface DemandConfig {
    * Highest static estimate an operation may have (`GRAPHQL_COST_LIMIT`): every field counts 1 per
    * item of the lists above it, every upstream call a field may make 100 (schema/cost.ts). The
    * default is 500 calls' worth; a 100-item page with every field, step, cost and error estimates
-   * 35,650, 30 aliases of `nodes` over 100 model executions 303,000 (README "Demand control").
+   * 35,600, 30 aliases of `nodes` over 100 model executions 303,000 (README "Demand control").
    * @default 50000
    */
   readonly costLimit: number;
