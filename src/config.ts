@@ -61,14 +61,33 @@ export interface ArmorConfig {
   readonly maxTokens: number;
   /** Directives per operation (`GRAPHQL_MAX_DIRECTIVES`). @default 20 */
   readonly maxDirectives: number;
-  /**
-   * graphql-armor's static cost: objects 2, scalars 1, ×1.5 per level (`GRAPHQL_COST_LIMIT`).
-   * A 50-item page with every execution and step field costs ~6,800, a bulk's executions with
-   * every field ~18,600, the README and GraphiQL examples at most ~3,200. @default 20000
-   */
-  readonly costLimit: number;
   /** Hide "Did you mean …?" hints (`GRAPHQL_BLOCK_FIELD_SUGGESTIONS=true|false`). @default true when introspection is off */
   readonly blockFieldSuggestions: boolean;
+}
+
+/**
+ * Demand control (README "Demand control"): what one operation may plan to cost, checked before
+ * any upstream call, and how large an answer may grow.
+ */
+export interface DemandConfig {
+  /**
+   * Highest static estimate an operation may have (`GRAPHQL_COST_LIMIT`): every field counts 1 per
+   * item of the lists above it, every upstream call a field may make 100 (schema/cost.ts). The
+   * default is 500 calls' worth; a 100-item page with every field, step, cost and error estimates
+   * 35,600, 30 aliases of `nodes` over 100 model executions 303,000 (README "Demand control").
+   * @default 50000
+   */
+  readonly costLimit: number;
+  /**
+   * Representations one operation may pass to `_entities`, all aliases together
+   * (`GRAPHQL_MAX_ENTITIES`). @default 1000
+   */
+  readonly maxEntities: number;
+  /**
+   * Largest answer, bytes of JSON, all operations of a batch together (`MAX_RESPONSE_BYTES`): a
+   * larger one is replaced by a RESPONSE_TOO_LARGE error before it is serialised. @default 16777216
+   */
+  readonly maxResponseBytes: number;
 }
 
 /** Request traces and metrics (README "Observability"). */
@@ -207,6 +226,7 @@ export interface Config {
   /** Latency the embedded simulator adds to each answer, ms. @default 0 */
   readonly simulatorLatencyMs: number;
   readonly armor: ArmorConfig;
+  readonly demand: DemandConfig;
   /** Schema introspection (`GRAPHQL_INTROSPECTION`). @default false in production, else true */
   readonly introspection: boolean;
   /**
@@ -339,8 +359,12 @@ export function loadConfig(
       maxAliases: integer(env, 'GRAPHQL_MAX_ALIASES', 30, 0),
       maxTokens: integer(env, 'GRAPHQL_MAX_TOKENS', 2000, 1),
       maxDirectives: integer(env, 'GRAPHQL_MAX_DIRECTIVES', 20, 0),
-      costLimit: integer(env, 'GRAPHQL_COST_LIMIT', 20_000, 1),
       blockFieldSuggestions: boolean(env, 'GRAPHQL_BLOCK_FIELD_SUGGESTIONS', !introspection),
+    },
+    demand: {
+      costLimit: integer(env, 'GRAPHQL_COST_LIMIT', 50_000, 1),
+      maxEntities: integer(env, 'GRAPHQL_MAX_ENTITIES', 1000, 1),
+      maxResponseBytes: integer(env, 'MAX_RESPONSE_BYTES', 16 * 1024 * 1024, 1024),
     },
     introspection,
     subgraph: boolean(env, 'GRAPHQL_SUBGRAPH', introspection),

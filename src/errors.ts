@@ -13,7 +13,9 @@ export type ErrorCode =
   | 'UPSTREAM_TIMEOUT'
   | 'UPSTREAM_UNAVAILABLE'
   | 'UPSTREAM_ERROR'
-  | 'NOT_CONFIGURED';
+  | 'NOT_CONFIGURED'
+  | 'COST_ESTIMATED_TOO_EXPENSIVE'
+  | 'RESPONSE_TOO_LARGE';
 
 export interface UpstreamErrorExtensions {
   readonly code: ErrorCode;
@@ -68,6 +70,22 @@ export function callerRateLimited(retryAfterSeconds: number): GraphQLError {
   return new GraphQLError(`Too many requests from this caller: retry in ${retryAfterSeconds} s`, {
     extensions: { code: 'RATE_LIMITED', retryAfterSeconds, http: { status: 429, headers: { 'Retry-After': String(retryAfterSeconds) } } },
   });
+}
+
+/**
+ * An operation refused before any upstream call: its static estimate, or what it asks of
+ * `_entities`, is over a limit. `limit` names the setting, so an operator knows which one to raise.
+ */
+export function costEstimatedTooExpensive(message: string, extensions: { limit: string; estimate: number; max: number }): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE', ...extensions } });
+}
+
+/** An answer over `MAX_RESPONSE_BYTES`: sent instead of it, the data dropped. */
+export function responseTooLarge(maxBytes: number): GraphQLError {
+  return new GraphQLError(
+    `The answer is larger than ${maxBytes} bytes (MAX_RESPONSE_BYTES): ask for fewer items or fields`,
+    { extensions: { code: 'RESPONSE_TOO_LARGE', maxBytes } },
+  );
 }
 
 export function isContractError(error: unknown): error is GraphQLError {

@@ -16,6 +16,8 @@ import { useArmor } from './plugins/armor.ts';
 import { type AuthContext, requestAuth, useCallerAuth } from './plugins/auth.ts';
 import { corsFor } from './plugins/cors.ts';
 import { callerKeyOf, createRateLimit } from './plugins/rate-limit.ts';
+import { useDemandControl } from './plugins/demand.ts';
+import { useResponseSizeLimit } from './plugins/response-size.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
 import { createLive, type Live } from './live/index.ts';
 import { createObservability, type Observability } from './observability/index.ts';
@@ -123,6 +125,9 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useGraphiQLAssets(),
       useArmor(config.armor),
+      // Before graphql-jit takes over execution: a refused operation runs no resolver at all.
+      useDemandControl(config.demand),
+      useResponseSizeLimit(config.demand.maxResponseBytes),
       ...(config.jit
         ? [useGraphQlJit({}, { enableIf: (args) => args.schema === schema && !isSubscription(args.document) })]
         : []),

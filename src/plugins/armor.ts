@@ -1,7 +1,9 @@
 /**
- * graphql-armor's document limits (depth, aliases, tokens, directives, cost, field suggestions),
+ * graphql-armor's document limits (depth, aliases, tokens, directives, field suggestions),
  * checked while parsing and validating, so a hostile document never costs an upstream call.
  * Armor's errors carry no code; they get the contract's `BAD_USER_INPUT` and the limit's name.
+ * Its cost limit is off: it cannot see list sizes, so `GRAPHQL_COST_LIMIT` bounds the estimate
+ * of plugins/demand.ts instead.
  */
 import { EnvelopArmorPlugin } from '@escape.tech/graphql-armor';
 import type { Plugin } from 'graphql-yoga';
@@ -29,7 +31,7 @@ export function useArmor(config: ArmorConfig): Plugin {
     maxAliases: { n: config.maxAliases, onReject: rejectAs('maxAliases') },
     maxTokens: { n: config.maxTokens, onReject: rejectAs('maxTokens') },
     maxDirectives: { n: config.maxDirectives, onReject: rejectAs('maxDirectives') },
-    costLimit: { maxCost: config.costLimit, onReject: rejectAs('costLimit') },
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: config.blockFieldSuggestions },
   }) as Plugin;
 }

@@ -2,11 +2,13 @@
  * The schema builder: plugins and scalars. No types are defined here.
  */
 import SchemaBuilder from '@pothos/core';
+import ComplexityPlugin from '@pothos/plugin-complexity';
 import DirectivePlugin from '@pothos/plugin-directives';
 import FederationPlugin from '@pothos/plugin-federation';
 import RelayPlugin from '@pothos/plugin-relay';
 import { DateTimeResolver, JSONObjectResolver, JSONResolver, UUIDResolver } from 'graphql-scalars';
 import type { Context } from '../context.ts';
+import { expectedListLength } from './cost.ts';
 
 export const builder = new SchemaBuilder<{
   Context: Context;
@@ -20,7 +22,10 @@ export const builder = new SchemaBuilder<{
   };
 }>({
   // Directives turn federation's `@key`s into AST nodes, which is what `_service { sdl }` prints.
-  plugins: [RelayPlugin, DirectivePlugin, FederationPlugin],
+  plugins: [RelayPlugin, DirectivePlugin, FederationPlugin, ComplexityPlugin],
+  // Each field's share of the static estimate (cost.ts); plugins/demand.ts enforces the limit
+  // per operation with the request's variables, so the plugin sets none of its own.
+  complexity: { defaultComplexity: 1, defaultListMultiplier: expectedListLength },
   relay: {
     clientMutationId: 'omit',
     cursorType: 'String',
@@ -29,6 +34,8 @@ export const builder = new SchemaBuilder<{
     // `t.arg.globalID`, and its encode/decode hooks, are left unused.
     nodeQueryOptions: false,
     nodesQueryOptions: false,
+    // A connection field multiplies its selection by the page size: its edges count once.
+    edgesFieldOptions: { complexity: { field: 1, multiplier: 1 } },
   },
 });
 

@@ -6,6 +6,7 @@ import { notFound } from '../errors.ts';
 import * as model from '../model.ts';
 import { builder } from './builder.ts';
 import { WorkflowExecutionConnection } from './connections.ts';
+import { pageComplexity, upstreamCall } from './cost.ts';
 import { encodeGlobalId, nodeRefOf } from './ids.ts';
 import { cutWindow, fitsFirstPage, maxPageSize, offsetWindow, toConnection, upstreamLimit } from './paging.ts';
 import { Bulk, BulkProgress } from './refs.ts';
@@ -45,11 +46,14 @@ Bulk.implement({
     workflowId: t.exposeString('workflowId', { nullable: false }),
     progress: t.field({
       type: BulkProgress,
+      complexity: upstreamCall,
       resolve: async (bulk, _args, context) => model.progressOf(await bulkMembers(bulk, context)),
     }),
     executions: t.field({
       type: WorkflowExecutionConnection,
       args: { first: t.arg.int(), after: t.arg.string() },
+      // Usually the call `progress` makes too; counted for each, since either may be asked alone.
+      complexity: pageComplexity(maxPageSize),
       resolve: async (bulk, args, context) => {
         const window = offsetWindow(args, maxPageSize);
         if (fitsFirstPage(window)) {
@@ -79,6 +83,7 @@ builder.queryFields((t) => ({
     type: Bulk,
     description: 'One bulk operation of a workflow; NOT_FOUND when it started no executions.',
     args: { workflowId: t.arg.string({ required: true }), bulkId: t.arg({ type: 'UUID', required: true }) },
+    complexity: upstreamCall,
     resolve: (_root, { workflowId, bulkId }, context) => loadBulk({ workflowId, bulkId }, context),
   }),
 }));

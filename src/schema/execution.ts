@@ -3,6 +3,7 @@
  */
 import * as model from '../model.ts';
 import { builder } from './builder.ts';
+import { upstreamCall } from './cost.ts';
 import { encodeGlobalId, nodeRefOf } from './ids.ts';
 import { fullWorkflowExecution, workflowExecutionError } from './resolve.ts';
 
@@ -66,6 +67,8 @@ export const Execution = builder.interfaceRef<model.Execution>('Execution').impl
     }),
     error: t.field({
       type: ExecutionError,
+      // A failed workflow execution read in bulk fetches its error with a call of its own.
+      complexity: upstreamCall,
       resolve: (execution, _args, context) =>
         execution.source === 'WORKFLOW' ? workflowExecutionError(execution, context) : execution.error,
     }),

@@ -8,7 +8,8 @@ import { GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 
 import { badUserInput } from '../errors.ts';
 import { builder } from './builder.ts';
 import { loadBulk } from './bulk.ts';
-import { decodeGlobalId, type NodeRefOf, type NodeType } from './ids.ts';
+import { lookupCalls, upstreamCall } from './cost.ts';
+import { decodeGlobalId, type NodeRef, type NodeRefOf, type NodeType } from './ids.ts';
 import { Bulk, ModelExecution, TaskExecution, WorkflowExecution } from './refs.ts';
 import { stitchingSdl } from './stitching.ts';
 
@@ -34,33 +35,63 @@ function refOf<T extends NodeType>(representation: object, typename: T): NodeRef
   return decodeGlobalId(keyOf(representation, ['id']).id, [typename]);
 }
 
+/** What a representation of each entity type names, by global id or by natural key. */
+const referenceOf = {
+  WorkflowExecution: (representation: object): NodeRefOf<'WorkflowExecution'> =>
+    'id' in representation
+      ? refOf(representation, 'WorkflowExecution')
+      : { typename: 'WorkflowExecution', ...keyOf(representation, ['workflowId', 'executionId']) },
+  ModelExecution: (representation: object): NodeRefOf<'ModelExecution'> =>
+    'id' in representation ? refOf(representation, 'ModelExecution') : { typename: 'ModelExecution', ...keyOf(representation, ['executionId']) },
+  TaskExecution: (representation: object): NodeRefOf<'TaskExecution'> =>
+    'id' in representation ? refOf(representation, 'TaskExecution') : { typename: 'TaskExecution', ...keyOf(representation, ['executionId']) },
+  Bulk: (representation: object): NodeRefOf<'Bulk'> =>
+    'id' in representation ? refOf(representation, 'Bulk') : { typename: 'Bulk', ...keyOf(representation, ['workflowId', 'bulkId']) },
+} satisfies { readonly [T in NodeType]: (representation: object) => NodeRefOf<T> };
+
 builder.asEntity(WorkflowExecution, {
   key: [byId, builder.selection<{ workflowId: string; executionId: string }>('workflowId executionId')],
   resolveReference: async (ref, context) => {
-    const { workflowId, executionId } = 'id' in ref ? refOf(ref, 'WorkflowExecution') : keyOf(ref, ['workflowId', 'executionId']);
+    const { workflowId, executionId } = referenceOf.WorkflowExecution(ref);
     return context.upstreams.flows.loaders.execution.load({ workflowId, executionId });
   },
 });
 
 builder.asEntity(ModelExecution, {
   key: [byId, builder.selection<{ executionId: string }>('executionId')],
-  resolveReference: async (ref, context) =>
-    context.upstreams.models.loaders.prediction.load(('id' in ref ? refOf(ref, 'ModelExecution') : keyOf(ref, ['executionId'])).executionId),
+  resolveReference: async (ref, context) => context.upstreams.models.loaders.prediction.load(referenceOf.ModelExecution(ref).executionId),
 });
 
 builder.asEntity(TaskExecution, {
   key: [byId, builder.selection<{ executionId: string }>('executionId')],
-  resolveReference: async (ref, context) =>
-    context.upstreams.tasks.loaders.execution.load(('id' in ref ? refOf(ref, 'TaskExecution') : keyOf(ref, ['executionId'])).executionId),
+  resolveReference: async (ref, context) => context.upstreams.tasks.loaders.execution.load(referenceOf.TaskExecution(ref).executionId),
 });
 
 builder.asEntity(Bulk, {
   key: [byId, builder.selection<{ workflowId: string; bulkId: string }>('workflowId bulkId')],
   resolveReference: async (ref, context) => {
-    const { workflowId, bulkId } = 'id' in ref ? refOf(ref, 'Bulk') : keyOf(ref, ['workflowId', 'bulkId']);
+    const { workflowId, bulkId } = referenceOf.Bulk(ref);
     return loadBulk({ workflowId, bulkId }, context);
   },
 });
+
+/** What a representation will be looked up as; null for one refused without a call, and for a `User` (never looked up). */
+function entityReference(representation: unknown): NodeRef | null {
+  if (typeof representation !== 'object' || representation === null) return null;
+  const typename = (representation as { __typename?: unknown }).__typename;
+  if (typeof typename !== 'string' || !Object.hasOwn(referenceOf, typename)) return null;
+  try {
+    return referenceOf[typename as NodeType](representation);
+  } catch {
+    return null;
+  }
+}
+
+/** `_entities`' share of the estimate (cost.ts): the calls its representations need, its selection once per representation. */
+function entitiesComplexity({ representations }: { representations?: unknown }) {
+  const list = Array.isArray(representations) ? representations : [];
+  return { field: upstreamCall * lookupCalls(list.map(entityReference)), multiplier: list.length };
+}
 
 /**
  * The federation v2 subgraph schema with `_sdl` added: the public schema annotated for
@@ -75,10 +106,12 @@ export function createSubgraphSchema(publicSchema: GraphQLSchema): GraphQLSchema
   const { query, types, ...config } = subgraph.toConfig();
   if (!query) throw new Error('unreachable: subgraph without a query type');
   const queryConfig = query.toConfig();
+  const entities = queryConfig.fields['_entities'];
   const withSdl = new GraphQLObjectType({
     ...queryConfig,
     fields: {
       ...queryConfig.fields,
+      ...(entities ? { _entities: { ...entities, extensions: { ...entities.extensions, complexity: entitiesComplexity } } } : {}),
       _sdl: {
         type: new GraphQLNonNull(GraphQLString),
         description: 'The schema with @graphql-tools/stitching-directives (`@key`, `@merge`, `@canonical`).',

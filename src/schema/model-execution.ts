@@ -7,6 +7,7 @@ import type { ModelListQuery } from '../upstreams/types.ts';
 import { badUserInput } from '../errors.ts';
 import { builder } from './builder.ts';
 import { ModelExecutionConnection } from './connections.ts';
+import { pageComplexity } from './cost.ts';
 import { ErrorClassification, Execution, ExecutionStatus } from './execution.ts';
 import {
   type ConnectionShape,
@@ -109,6 +110,7 @@ builder.queryFields((t) => ({
       first: t.arg.int({ description: `Page size, 0–${maxPageSize}. @default ${defaultModelPage}` }),
       after: t.arg.string(),
     },
+    complexity: pageComplexity(defaultModelPage),
     resolve: async (_root, args, context) => {
       const window = offsetWindow(args, defaultModelPage);
       const page = await context.upstreams.models.loaders.page.load(toQuery(args.filter, window));

@@ -8,6 +8,7 @@ import type { Context } from '../context.ts';
 import { badUserInput } from '../errors.ts';
 import type { CancelResult, TriggerResult } from '../upstreams/types.ts';
 import { builder } from './builder.ts';
+import { upstreamCall } from './cost.ts';
 import { Execution, ExecutionStatus } from './execution.ts';
 import { encodeGlobalId } from './ids.ts';
 import { Bulk, WorkflowExecution } from './refs.ts';
@@ -71,6 +72,7 @@ const BulkTrigger = builder.objectRef<{ readonly workflowId: string; readonly bu
       type: [WorkflowTrigger],
       nullable: false,
       description: 'The upstream accepts some items and refuses others: one result per input, in request order.',
+      complexity: { field: 1, multiplier: bulkInputs.max },
       resolve: (bulk) => bulk.items,
     }),
   }),
@@ -87,6 +89,7 @@ const ExecutionCancellation = builder.objectRef<Cancellation>('ExecutionCancella
     execution: t.field({
       type: Execution,
       description: 'The execution as its host shows it now (one call).',
+      complexity: upstreamCall,
       resolve: (cancel, _args, context) =>
         cancel.source === 'TASK' ? context.upstreams.tasks.loaders.execution.load(cancel.executionId) : context.upstreams.models.loaders.prediction.load(cancel.executionId),
     }),
@@ -108,6 +111,7 @@ builder.mutationFields((t) => ({
       inputs: t.arg({ type: 'JSONObject', description: "The workflow's inputs. @default {}" }),
       versionId: t.arg.string({ description: 'A version of the workflow. @default the latest' }),
     },
+    complexity: upstreamCall,
     resolve: async (_root, args, context) => {
       const workflowId = required(args.workflowId, 'workflowId');
       const result = await context.upstreams.workflows.client.trigger({
@@ -127,6 +131,7 @@ builder.mutationFields((t) => ({
       inputs: t.arg({ type: ['JSONObject'], required: true, description: `One object per execution, ${bulkInputs.min}–${bulkInputs.max}.` }),
       versionId: t.arg.string(),
     },
+    complexity: upstreamCall,
     resolve: async (_root, args, context) => {
       const workflowId = required(args.workflowId, 'workflowId');
       if (args.inputs.length < bulkInputs.min || args.inputs.length > bulkInputs.max) {
@@ -148,6 +153,7 @@ builder.mutationFields((t) => ({
       'all its descendants too, not just this execution. Running executions become `pending_cancel` (status RUNNING) ' +
       'until their worker confirms, queued ones `cancelled` at once; a finished one is BAD_USER_INPUT. Sent once, never retried.',
     args: { executionId: t.arg.string({ required: true }) },
+    complexity: upstreamCall,
     resolve: async (_root, { executionId }, context) => {
       if (!uuid.test(executionId)) throw badUserInput('executionId must be a UUID', 'executionId');
       const result = await context.upstreams.tasks.client.cancelExecution(executionId);
@@ -160,6 +166,7 @@ builder.mutationFields((t) => ({
       'Asks the models host to cancel a prediction (`POST /v1/prediction/{id}/cancel`). Best effort: not every provider ' +
       'can stop work, so the execution may still complete or fail; watch `execution` or `executionUpdated` for the outcome. Sent once, never retried.',
     args: { executionId: t.arg.string({ required: true }) },
+    complexity: upstreamCall,
     resolve: async (_root, { executionId }, context) => {
       const result = await context.upstreams.models.client.cancelPrediction(required(executionId, 'executionId'));
       return { ...result, source: 'MODEL' as const };

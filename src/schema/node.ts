@@ -8,6 +8,7 @@ import { badUserInput } from '../errors.ts';
 import type * as model from '../model.ts';
 import { builder } from './builder.ts';
 import { loadBulk } from './bulk.ts';
+import { itemsOf, lookupCalls, referenceOrNull, upstreamCall } from './cost.ts';
 import { decodeGlobalId, type NodeRef, nodeTypes } from './ids.ts';
 
 function loadNode(ref: NodeRef, context: Context): Promise<model.Execution | model.Bulk> {
@@ -30,6 +31,7 @@ builder.queryFields((t) => ({
   node: t.field({
     type: builder.nodeInterfaceRef(),
     args: { id: t.arg.id({ required: true }) },
+    complexity: upstreamCall,
     resolve: (_root, { id }, context) => loadNode(decodeGlobalId(String(id), nodeTypes), context),
   }),
   nodes: t.field({
@@ -37,6 +39,11 @@ builder.queryFields((t) => ({
     nullable: { list: false, items: true },
     description: `Order kept; a missing id is null with its own error. At most ${maxNodes} ids.`,
     args: { ids: t.arg.idList({ required: true }) },
+    // The calls its ids need (100 of one workflow are one bulk call); the selection counts per id.
+    complexity: ({ ids }) => {
+      const count = itemsOf(ids.length, maxNodes);
+      return { field: upstreamCall * lookupCalls(ids.slice(0, count).map((id) => referenceOrNull(String(id)))), multiplier: count };
+    },
     resolve: (_root, { ids }, context) => {
       if (ids.length > maxNodes) throw badUserInput(`At most ${maxNodes} ids per call`, 'ids');
       // Async per id: a malformed id is its own item's error, and costs no upstream call.

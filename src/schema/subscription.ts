@@ -18,6 +18,7 @@ import {
   type Source,
 } from '../live/index.ts';
 import { builder } from './builder.ts';
+import { upstreamCall } from './cost.ts';
 import { Execution } from './execution.ts';
 import { decodeGlobalId, executionTypes } from './ids.ts';
 import { BulkProgress } from './refs.ts';
@@ -111,6 +112,7 @@ builder.subscriptionFields((t) => ({
       'A workflow execution is read from `GET /executions/{id}` (the shape of its webhook): it carries no ' +
       '`workflowName` or step names. Fields loaded beside it (cost, modelExecutions, bulk, parent) cost their own calls per event.',
     args: { id: t.arg.id({ required: true, description: 'The global id of a WorkflowExecution, ModelExecution or TaskExecution.' }) },
+    complexity: upstreamCall,
     subscribe: (_root, { id }, context) => {
       const ref = executionRefOf(String(id));
       return subscribeTo(context, 'executionUpdated', executionSource(ref), executionReader(context.upstreams, ref));
@@ -128,6 +130,7 @@ builder.subscriptionFields((t) => ({
       "A bulk's progress now, then once per change, completing when every member is terminal. Polled through " +
       'the workflows list filtered by `bulk_id` (one call per 100 members), shared by every subscriber with the same credential; a member’s webhook triggers a poll at once.',
     args: { workflowId: t.arg.string({ required: true }), bulkId: t.arg({ type: 'UUID', required: true }) },
+    complexity: upstreamCall,
     subscribe: (_root, { workflowId, bulkId }, context) => {
       if (workflowId.trim() === '') throw badUserInput('workflowId must not be empty', 'workflowId');
       const bulk = { workflowId, bulkId };

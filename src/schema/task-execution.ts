@@ -3,6 +3,7 @@
  */
 import type * as model from '../model.ts';
 import { builder } from './builder.ts';
+import { upstreamCall } from './cost.ts';
 import { Execution } from './execution.ts';
 import { TaskExecution } from './refs.ts';
 import { User } from './user.ts';
@@ -36,12 +37,14 @@ TaskExecution.implement({
     parent: t.field({
       type: TaskExecution,
       description: 'The execution that started this one (deduplicated within the request).',
+      complexity: upstreamCall,
       resolve: (task, _args, context) =>
         task.parentExecutionId ? context.upstreams.tasks.loaders.execution.load(task.parentExecutionId) : null,
     }),
     root: t.field({
       type: TaskExecution,
       description: 'The first execution of the chain; itself for a root.',
+      complexity: upstreamCall,
       resolve: (task, _args, context) => {
         if (!task.rootExecutionId || task.rootExecutionId === task.executionId) return task.parentExecutionId ? null : task;
         return context.upstreams.tasks.loaders.execution.load(task.rootExecutionId);
@@ -55,6 +58,7 @@ builder.queryFields((t) => ({
     type: TaskExecution,
     description: 'One task execution; NOT_CONFIGURED unless TASKS_API_URL is set.',
     args: { executionId: t.arg.string({ required: true }) },
+    complexity: upstreamCall,
     resolve: (_root, { executionId }, context) => context.upstreams.tasks.loaders.execution.load(executionId),
   }),
 }));

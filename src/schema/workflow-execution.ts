@@ -7,6 +7,7 @@ import { badUserInput } from '../errors.ts';
 import type * as model from '../model.ts';
 import { builder } from './builder.ts';
 import { ModelExecutionConnection, WorkflowExecutionConnection } from './connections.ts';
+import { itemsOf, pageComplexity, upstreamCall } from './cost.ts';
 import { Execution } from './execution.ts';
 import { modelExecutionsOfWorkflowExecution } from './model-execution.ts';
 import { maxPageSize, offsetWindow, toConnection, upstreamLimit } from './paging.ts';
@@ -15,6 +16,9 @@ import { fullWorkflowExecution } from './resolve.ts';
 
 /** Default page size of the workflows list (the upstream's own default). */
 const defaultWorkflowPage = 50;
+
+/** Default page size of a workflow execution's model executions. */
+const defaultModelExecutionsPage = 20;
 
 async function full<T>(execution: model.WorkflowExecution, context: Context, pick: (e: model.WorkflowExecution) => T) {
   return pick(await fullWorkflowExecution(execution, context));
@@ -62,12 +66,15 @@ WorkflowExecution.implement({
       type: ModelExecutionConnection,
       description: 'The model executions this workflow execution started (models host, one call at most).',
       args: { first: t.arg.int(), after: t.arg.string() },
+      complexity: pageComplexity(defaultModelExecutionsPage),
       resolve: (execution, args, context) =>
-        modelExecutionsOfWorkflowExecution(execution.executionId, offsetWindow(args, 20), context),
+        modelExecutionsOfWorkflowExecution(execution.executionId, offsetWindow(args, defaultModelExecutionsPage), context),
     }),
     cost: t.float({
       description:
         'Total cost in USD of the model executions this workflow execution started; null while none has reported a cost.',
+      // The call `modelExecutions` makes too; counted for each, since either may be asked alone.
+      complexity: upstreamCall,
       resolve: async (execution, _args, context) => {
         const connection = await modelExecutionsOfWorkflowExecution(
           execution.executionId,
@@ -88,6 +95,7 @@ builder.queryFields((t) => ({
     description:
       'One workflow execution. With `workflowId` it is read through the bulk endpoint (batched with its siblings).',
     args: { executionId: t.arg.string({ required: true }), workflowId: t.arg.string() },
+    complexity: upstreamCall,
     resolve: (_root, { executionId, workflowId }, context) =>
       context.upstreams.flows.loaders.execution.load({ executionId, workflowId: workflowId ?? null }),
   }),
@@ -100,6 +108,7 @@ builder.queryFields((t) => ({
       first: t.arg.int({ description: `Page size, 0–${maxPageSize}. @default ${defaultWorkflowPage}` }),
       after: t.arg.string(),
     },
+    complexity: pageComplexity(defaultWorkflowPage),
     resolve: async (_root, args, context) => {
       const window = offsetWindow(args, defaultWorkflowPage);
       const page = await context.upstreams.workflows.loaders.page.load({
@@ -119,6 +128,8 @@ builder.queryFields((t) => ({
       workflowId: t.arg.string({ required: true }),
       executionIds: t.arg.stringList({ required: true }),
     },
+    // One bulk call; the selection counts per id.
+    complexity: ({ executionIds }) => ({ field: upstreamCall, multiplier: itemsOf(executionIds.length, maxPageSize) }),
     resolve: (_root, { workflowId, executionIds }, context) => {
       if (executionIds.length > maxPageSize) {
         throw badUserInput(`At most ${maxPageSize} executionIds per call`, 'executionIds');
