@@ -136,7 +136,8 @@ describe('coalescing', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness();
-    h.simulator.setLatency(50);
+    // Wide enough that 20 concurrent requests overlap even on a loaded 2-core machine.
+    h.simulator.setLatency(300);
   });
   afterAll(() => h?.close());
 
