@@ -8,11 +8,11 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { type Context, createContext } from './context.ts';
 import { type Examples, graphiqlTabs } from './graphiql.ts';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderLocalGraphiQL, useGraphiQLAssets } from './plugins/graphiql-assets.ts';
 import { useRequestSizeLimit } from './plugins/request-size.ts';
 import { useArmor } from './plugins/armor.ts';
+import { useCsrfPreventionForWrites } from './plugins/csrf.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
 import { createLive, type Live } from './live/index.ts';
 import { createObservability, type Observability } from './observability/index.ts';
@@ -100,8 +100,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       // First: request ids on every response, metrics before any other route.
       observability.plugin,
       useRequestSizeLimit(config.maxRequestBytes),
-      // Browsers' simple requests (no preflight) must carry a custom header or a JSON content type.
-      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-api-key', 'authorization'] }),
+      // A browser's simple POST (no preflight) must carry a custom header or a JSON content type; GETs run only queries.
+      useCsrfPreventionForWrites(['x-graphql-yoga-csrf', 'x-api-key', 'authorization']),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useGraphiQLAssets(),
       useArmor(config.armor),
