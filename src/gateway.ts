@@ -13,6 +13,7 @@ import { renderLocalGraphiQL, useGraphiQLAssets } from './plugins/graphiql-asset
 import { useRequestSizeLimit } from './plugins/request-size.ts';
 import { useArmor } from './plugins/armor.ts';
 import { useCsrfPreventionForWrites } from './plugins/csrf.ts';
+import { useIncrementalDelivery, usesIncrementalDelivery } from './plugins/incremental.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
 import { createLive, type Live } from './live/index.ts';
 import { createObservability, type Observability } from './observability/index.ts';
@@ -44,10 +45,12 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** Whether a document's operation is a subscription (graphql-jit runs only the others). */
-function isSubscription(document: DocumentNode): boolean {
-  return document.definitions.some(
-    (definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === OperationTypeNode.SUBSCRIPTION,
+/** Whether a document's operation is a subscription or incremental (graphql-jit runs only the others). */
+function isStreamed(document: DocumentNode): boolean {
+  return (
+    document.definitions.some(
+      (definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === OperationTypeNode.SUBSCRIPTION,
+    ) || usesIncrementalDelivery(document)
   );
 }
 
@@ -105,8 +108,9 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useGraphiQLAssets(),
       useArmor(config.armor),
+      useIncrementalDelivery(),
       ...(config.jit
-        ? [useGraphQlJit({}, { enableIf: (args) => args.schema === schema && !isSubscription(args.document) })]
+        ? [useGraphQlJit({}, { enableIf: (args) => args.schema === schema && !isStreamed(args.document) })]
         : []),
       useBadUserInputCodes(),
       // Not ready while any configured upstream's circuit is open; the body says which.
