@@ -13,6 +13,7 @@ import { renderLocalGraphiQL, useGraphiQLAssets } from './plugins/graphiql-asset
 import { useRequestSizeLimit } from './plugins/request-size.ts';
 import { useArmor } from './plugins/armor.ts';
 import { useCsrfPreventionForWrites } from './plugins/csrf.ts';
+import { documentIdParam, useDocuments } from './plugins/documents.ts';
 import { useIncrementalDelivery, usesIncrementalDelivery } from './plugins/incremental.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
 import { createLive, type Live } from './live/index.ts';
@@ -61,6 +62,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const upstreams = options.upstreams ?? createUpstreams(config, { ...(logger ? { logger } : {}), observer: observability.upstream, hosts });
   const { schema, subgraphSchema } = schemaWith(hosts.flatMap((host) => (host.schema ? [host.schema] : [])));
   const live = createLive(config.live, logger);
+  const documents = useDocuments(config.documents);
   const yoga = createYoga<Record<string, never>, Context>({
     // `/graphql/subgraph` serves the composition schema (federation and stitching) through the same plugins.
     schema: config.subgraph
@@ -72,6 +74,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     renderGraphiQL: renderLocalGraphiQL,
     // Several operations in one HTTP request, up to a limit; 0 turns batching off.
     batching: config.maxBatch > 0 ? { limit: config.maxBatch } : false,
+    // Trusted documents are asked for by id (plugins/documents.ts).
+    extraParamNames: [documentIdParam],
     graphiql: config.production
       ? false
       : (() => {
@@ -103,6 +107,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       // First: request ids on every response, metrics before any other route.
       observability.plugin,
       useRequestSizeLimit(config.maxRequestBytes),
+      // Before anything reads `query`: APQ and trusted documents turn an id into the document.
+      ...documents.plugins,
       // A browser's simple POST (no preflight) must carry a custom header or a JSON content type; GETs run only queries.
       useCsrfPreventionForWrites(['x-graphql-yoga-csrf', 'x-api-key', 'authorization']),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
