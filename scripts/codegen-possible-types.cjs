@@ -12,6 +12,6 @@ module.exports = {
       if (!isAbstractType(type) || type.name.startsWith('__')) continue;
       possibleTypes[type.name] = schema.getPossibleTypes(type).map((member) => member.name).sort();
     }
-    return `export const possibleTypes: Readonly<Record<string, readonly string[]>> = ${JSON.stringify(possibleTypes, null, 2)};\n`;
+    return `export const possibleTypes: Record<string, string[]> = ${JSON.stringify(possibleTypes, null, 2)};\n`;
   },
 };

@@ -40,8 +40,15 @@ function apollo(h: Harness, log: Sent[], options: { useGETForHashedQueries?: boo
   const http = new HttpLink({ uri: h.url, fetch: recordingFetch(log) });
   return new ApolloClient({
     link: new PersistedQueryLink({ sha256, ...options }).concat(http),
-    cache: new InMemoryCache({ possibleTypes: { ...possibleTypes } }),
+    cache: new InMemoryCache({ possibleTypes }),
   });
+}
+
+/** The manifest id codegen embeds in a typed document. */
+const idOf = (document: object) => (document as { __meta__?: { hash?: string } }).__meta__!.hash!;
+
+interface TaskData {
+  taskExecution: { id: string; executionId: string } | null;
 }
 
 const TaskQuery = gql`
@@ -65,13 +72,13 @@ describe('automatic persisted queries (Apollo PersistedQueryLink)', () => {
   it('misses, gets PERSISTED_QUERY_NOT_FOUND, retries with the document, then hits with the hash alone', async () => {
     const executionId = h.simulator.data.taskExecutionIds[0]!;
     const first: Sent[] = [];
-    const { data } = await apollo(h, first).query({ query: TaskQuery, variables: { executionId } });
+    const { data } = await apollo(h, first).query<TaskData>({ query: TaskQuery, variables: { executionId } });
     expect(data?.taskExecution).toMatchObject({ executionId, __typename: 'TaskExecution' });
     expect(first.map((sent) => sent.withDocument)).toEqual([false, true]);
     expect(first[0]!.hash).toBe(first[1]!.hash);
     // A new client (empty cache) asks by hash alone and is answered at once.
     const second: Sent[] = [];
-    const again = await apollo(h, second).query({ query: TaskQuery, variables: { executionId } });
+    const again = await apollo(h, second).query<TaskData>({ query: TaskQuery, variables: { executionId } });
     expect(again.data?.taskExecution).toMatchObject({ executionId });
     expect(second.map((sent) => sent.withDocument)).toEqual([false]);
   });
@@ -84,7 +91,7 @@ describe('automatic persisted queries (Apollo PersistedQueryLink)', () => {
         taskExecution(executionId: $executionId) { id executionId queueName }
       }
     `;
-    const { data } = await apollo(h, log, { useGETForHashedQueries: true }).query({ query, variables: { executionId } });
+    const { data } = await apollo(h, log, { useGETForHashedQueries: true }).query<TaskData>({ query, variables: { executionId } });
     expect(data?.taskExecution).toMatchObject({ executionId });
     expect(log.map((sent) => `${sent.method} ${sent.withDocument}`)).toEqual(['GET false', 'POST true']);
   });
@@ -113,7 +120,7 @@ describe('automatic persisted queries (Apollo PersistedQueryLink)', () => {
 
   it('serves the manifest documents by id without TRUSTED_DOCUMENTS_ONLY as well', async () => {
     const executionId = h.simulator.data.taskExecutionIds[0]!;
-    const { body } = await post(h, { documentId: TaskExecutionDocument.__meta__!['hash'], variables: { executionId } });
+    const { body } = await post(h, { documentId: idOf(TaskExecutionDocument), variables: { executionId } });
     expect(body.data?.['taskExecution']).toMatchObject({ executionId });
   });
 });
@@ -163,7 +170,7 @@ describe('trusted documents (TRUSTED_DOCUMENTS_ONLY=true)', () => {
 
   it('runs a manifest document asked for by documentId or by Apollo-style hash', async () => {
     const executionId = h.simulator.data.taskExecutionIds[0]!;
-    const id = TaskExecutionDocument.__meta__!['hash'] as string;
+    const id = idOf(TaskExecutionDocument);
     expect(manifest[id]).toContain('query TaskExecution');
     const byDocumentId = await post(h, { documentId: id, variables: { executionId } });
     expect(byDocumentId.body.data?.['taskExecution']).toMatchObject({ executionId, status: expect.any(String) });
