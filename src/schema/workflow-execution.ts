@@ -8,8 +8,8 @@ import type * as model from '../model.ts';
 import { builder } from './builder.ts';
 import { ModelExecutionConnection, WorkflowExecutionConnection } from './connections.ts';
 import { Execution } from './execution.ts';
-import { modelExecutionsOfWorkflowExecution } from './model-execution.ts';
-import { maxPageSize, offsetWindow, toConnection, upstreamLimit } from './paging.ts';
+import { firstModelExecutionsOf, modelExecutionsOfWorkflowExecution } from './model-execution.ts';
+import { connectionOf, maxPageSize, pageRequest, upstreamLimit } from './paging.ts';
 import { Bulk, Step, WorkflowExecution } from './refs.ts';
 import { fullWorkflowExecution } from './resolve.ts';
 
@@ -63,18 +63,14 @@ WorkflowExecution.implement({
       description: 'The model executions this workflow execution started (models host, one call at most).',
       args: { first: t.arg.int(), after: t.arg.string() },
       resolve: (execution, args, context) =>
-        modelExecutionsOfWorkflowExecution(execution.executionId, offsetWindow(args, 20), context),
+        modelExecutionsOfWorkflowExecution(execution.executionId, pageRequest(args, 20), context),
     }),
     cost: t.float({
       description:
         'Total cost in USD of the model executions this workflow execution started; null while none has reported a cost.',
       resolve: async (execution, _args, context) => {
-        const connection = await modelExecutionsOfWorkflowExecution(
-          execution.executionId,
-          { offset: 0, limit: maxPageSize },
-          context,
-        );
-        const costs = connection.edges.map((edge) => edge.node.cost).filter((cost): cost is number => cost !== null);
+        const page = await firstModelExecutionsOf(execution.executionId, context);
+        const costs = page.items.map((item) => item.cost).filter((cost): cost is number => cost !== null);
         if (costs.length === 0) return null;
         return Math.round(costs.reduce((sum, cost) => sum + cost, 0) * 1e6) / 1e6;
       },
@@ -100,16 +96,15 @@ builder.queryFields((t) => ({
       first: t.arg.int({ description: `Page size, 0–${maxPageSize}. @default ${defaultWorkflowPage}` }),
       after: t.arg.string(),
     },
-    resolve: async (_root, args, context) => {
-      const window = offsetWindow(args, defaultWorkflowPage);
-      const page = await context.upstreams.workflows.loaders.page.load({
-        workflowId: args.workflowId,
-        bulkId: args.bulkId ?? null,
-        offset: window.offset,
-        limit: upstreamLimit(window),
-      });
-      return toConnection(page, window);
-    },
+    resolve: (_root, args, context) =>
+      connectionOf(pageRequest(args, defaultWorkflowPage), (window) =>
+        context.upstreams.workflows.loaders.page.load({
+          workflowId: args.workflowId,
+          bulkId: args.bulkId ?? null,
+          offset: window.offset,
+          limit: upstreamLimit(window),
+        }),
+      ),
   }),
   workflowExecutionsByIds: t.field({
     type: [WorkflowExecution],
