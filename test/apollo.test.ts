@@ -1,19 +1,24 @@
 /**
  * Apollo Client 4 (core, no React) against the gateway as a frontend uses it: InMemoryCache
  * normalisation with codegen's possibleTypes, relayStylePagination across pages while the list
- * grows, and @defer over multipart/mixed. (Its persisted-query link: test/documents.test.ts.)
+ * grows, @defer over multipart/mixed, and the README's whole setup (persisted queries, SSE link
+ * for subscriptions). (The persisted-query round trip in detail: test/documents.test.ts.)
  */
-import { ApolloClient, HttpLink, InMemoryCache, gql } from '@apollo/client';
+import { createHash } from 'node:crypto';
+import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, gql } from '@apollo/client';
 import { Defer20220824Handler } from '@apollo/client/incremental';
+import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { relayStylePagination } from '@apollo/client/utilities';
-import { filter, firstValueFrom } from 'rxjs';
+import { print } from 'graphql';
+import { createClient } from 'graphql-sse';
+import { Observable, filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { possibleTypes } from '../client/possible-types.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness();
+  h = await startHarness({ env: { LIVE_POLL_MIN_MS: '50', LIVE_POLL_MAX_MS: '200' } });
 });
 afterAll(() => h?.close());
 
@@ -142,5 +147,62 @@ describe('@defer over multipart/mixed', () => {
     for (const { node } of complete.workflowExecutions!.edges) {
       expect(node).toMatchObject({ cost: expect.anything(), modelExecutions: { totalCount: expect.any(Number) } });
     }
+  });
+});
+
+describe('the README setup', () => {
+  it('queries through persisted queries and subscribes through the SSE link', async () => {
+    // As README "Clients" writes it.
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+    const headers = { 'x-api-key': h.simulator.credentials.apiKey };
+    const sse = createClient({ url: h.url, headers, retryAttempts: 0 });
+    const subscriptions = new ApolloLink((operation) => new Observable((observer) =>
+      sse.subscribe({ query: print(operation.query), variables: operation.variables, operationName: operation.operationName }, {
+        next: (result) => observer.next(result as ApolloLink.Result),
+        complete: () => observer.complete(),
+        error: (error) => observer.error(error),
+      })));
+    const http = new PersistedQueryLink({ sha256 }).concat(new HttpLink({ uri: h.url, headers }));
+    const client = new ApolloClient({
+      link: ApolloLink.split(({ operationType }) => operationType === 'subscription', subscriptions, http),
+      cache: new InMemoryCache({
+        possibleTypes,
+        typePolicies: { Query: { fields: {
+          workflowExecutions: relayStylePagination(['workflowId', 'bulkId']),
+          modelExecutions: relayStylePagination(['filter']),
+        } } },
+      }),
+      incrementalHandler: new Defer20220824Handler(),
+    });
+
+    const workflowId = h.simulator.data.bigWorkflowId;
+    const { data } = await client.query<PageData>({ query: Page, variables: { workflowId, first: 2 } });
+    expect(data!.workflowExecutions!.edges).toHaveLength(2);
+    const trigger = await client.mutate<{ triggerWorkflow: { id: string } }>({
+      mutation: gql`mutation ReadmeTrigger($workflowId: String!) { triggerWorkflow(workflowId: $workflowId, inputs: { prompt: "readme" }) { id } }`,
+      variables: { workflowId },
+    });
+    const statuses: string[] = [];
+    await new Promise<void>((resolve, reject) => {
+      const subscription = client
+        .subscribe<{ executionUpdated: { status: string; isTerminal: boolean } }>({
+          query: gql`subscription ReadmeWatch($id: ID!) { executionUpdated(id: $id) { id status isTerminal } }`,
+          variables: { id: trigger.data!.triggerWorkflow.id },
+        })
+        .subscribe({
+          next: (result) => {
+            if (result.error || !result.data) return reject(result.error ?? new Error('no data'));
+            statuses.push(result.data.executionUpdated.status);
+            h.simulator.advance(60_000);
+          },
+          complete: () => {
+            subscription.unsubscribe();
+            resolve();
+          },
+          error: reject,
+        });
+    });
+    expect(statuses.at(-1)).toBe('COMPLETED');
+    sse.dispose();
   });
 });

@@ -3,7 +3,8 @@
  * test/relay/relayDocuments.ts against schema.graphql into a temporary directory, and
  * relay-runtime runs the artifacts against the gateway: a mutation whose payload holds two
  * objects with ids, and a paginated fragment (@connection, @refetchable) whose next page is
- * fetched after executions were created, merged by Relay's ConnectionHandler.
+ * fetched after executions were created, merged by Relay's ConnectionHandler; and a subscription
+ * over graphql-sse, set up as README "Clients" shows.
  */
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
@@ -16,13 +17,16 @@ import {
   Environment,
   type GraphQLTaggedNode,
   Network,
+  Observable,
   RecordSource,
   type ReaderFragment,
   Store,
   commitMutation,
   fetchQuery,
   getSelector,
+  requestSubscription,
 } from 'relay-runtime';
+import { createClient } from 'graphql-sse';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { type Harness, startHarness } from './helpers/harness.ts';
 
@@ -56,7 +60,7 @@ beforeAll(async () => {
     const loaded = (await import(pathToFileURL(join(workdir, '__generated__', file)).href)) as { default: unknown };
     artifacts[file.replace(/\.graphql\.ts$/, '')] = loaded.default;
   }
-  h = await startHarness();
+  h = await startHarness({ env: { LIVE_POLL_MIN_MS: '50', LIVE_POLL_MAX_MS: '200' } });
 }, 60_000);
 afterAll(async () => {
   await h?.close();
@@ -64,14 +68,13 @@ afterAll(async () => {
 });
 
 function environment(): Environment {
-  const network = Network.create(async (params, variables) => {
-    const response = await fetch(h.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': h.simulator.credentials.apiKey },
-      body: JSON.stringify({ query: params.text, variables }),
-    });
-    return (await response.json()) as never;
-  });
+  const headers = { 'content-type': 'application/json', 'x-api-key': h.simulator.credentials.apiKey };
+  const sse = createClient({ url: h.url, headers, retryAttempts: 0 });
+  const network = Network.create(
+    async (params, variables) =>
+      (await (await fetch(h.url, { method: 'POST', headers, body: JSON.stringify({ query: params.text, variables }) })).json()) as never,
+    (params, variables) => Observable.create((sink) => sse.subscribe({ query: params.text!, variables }, sink as never)),
+  );
   return new Environment({ network, store: new Store(new RecordSource()) });
 }
 
@@ -83,6 +86,7 @@ describe('relay-compiler over schema.graphql', () => {
       'relayDocumentsExecutionsPaginationQuery',
       'relayDocumentsPageQuery',
       'relayDocumentsTriggerMutation',
+      'relayDocumentsWatchSubscription',
       'relayDocuments_executions',
     ]);
   });
@@ -111,6 +115,31 @@ describe('relay-runtime', () => {
       errors.mockRestore();
       warnings.mockRestore();
     }
+  });
+
+  it('subscribes to the execution a trigger started, over SSE, and the store follows it', async () => {
+    const env = environment();
+    const payload = await new Promise<{ triggerWorkflow: { id: string; execution: { id: string } } }>((resolve, reject) => {
+      commitMutation(env, {
+        mutation: request('relayDocumentsTriggerMutation') as GraphQLTaggedNode,
+        variables: { workflowId: h.simulator.data.bigWorkflowId, inputs: { prompt: 'relay watch' } },
+        onCompleted: (response) => resolve(response as never),
+        onError: reject,
+      });
+    });
+    await new Promise<void>((resolve, reject) => {
+      const { dispose } = requestSubscription(env, {
+        subscription: request('relayDocumentsWatchSubscription') as GraphQLTaggedNode,
+        variables: { id: payload.triggerWorkflow.id },
+        onNext: () => h.simulator.advance(60_000),
+        onCompleted: () => {
+          dispose();
+          resolve();
+        },
+        onError: reject,
+      });
+    });
+    expect(env.getStore().getSource().get(payload.triggerWorkflow.execution.id)).toMatchObject({ __typename: 'WorkflowExecution', status: 'COMPLETED' });
   });
 
   it('pages a @connection fragment while executions are created: the merged edges are the list as it was', async () => {

@@ -43,3 +43,13 @@ export const trigger = graphql`
     }
   }
 `;
+
+export const watch = graphql`
+  subscription relayDocumentsWatchSubscription($id: ID!) {
+    executionUpdated(id: $id) {
+      id
+      status
+      isTerminal
+    }
+  }
+`;
