@@ -16,6 +16,8 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY src ./src
+# The trusted-documents manifest of client/operations.graphql (TRUSTED_DOCUMENTS names another).
+COPY client/gql/persisted-documents.json ./client/gql/
 USER node
 EXPOSE 4000
 HEALTHCHECK --interval=15s --timeout=3s --start-period=10s --retries=3 \

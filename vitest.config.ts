@@ -11,6 +11,8 @@ export default defineConfig({
   },
   test: {
     include: ['test/**/*.test.ts'],
+    // Installs Debian's redis-server and chromium when missing (as root with apt), else stops naming them.
+    globalSetup: ['test/setup/system.ts'],
     // Every test file starts its own simulator and gateway on loopback ports.
     pool: 'forks',
     testTimeout: 20_000,

@@ -118,6 +118,25 @@ export interface LiveConfig {
   readonly webhookMaxBytes: number;
 }
 
+/** Automatic persisted queries and trusted documents (README "Clients"). */
+export interface DocumentsConfig {
+  /** Documents remembered for automatic persisted queries (`APQ_MAX_ENTRIES`). @default 1000 */
+  readonly apqMaxEntries: number;
+  /** Total size of those documents, bytes (`APQ_MAX_BYTES`): the least recently used go first. @default 8388608 */
+  readonly apqMaxBytes: number;
+  /**
+   * Run only the documents of the trusted-documents manifest, asked for by id; refuse any other
+   * document, and register none through APQ (`TRUSTED_DOCUMENTS_ONLY=true|false`). @default false
+   */
+  readonly trustedOnly: boolean;
+  /**
+   * The manifest: a JSON object from `sha256:<hex>` (or bare hex) to a document, as GraphQL Code
+   * Generator's client preset writes it (`TRUSTED_DOCUMENTS`). Its documents are also served by id
+   * without TRUSTED_DOCUMENTS_ONLY. @default null: client/gql/persisted-documents.json, when present
+   */
+  readonly manifestPath: string | null;
+}
+
 function liveConfig(env: Env): LiveConfig {
   const redisUrl = nonEmpty(env['REDIS_URL']);
   if (redisUrl !== null && !/^rediss?:$/.test(new URL(redisUrl).protocol)) throw new Error('REDIS_URL must be a redis:// or rediss:// URL');
@@ -248,6 +267,7 @@ export interface Config {
    */
   readonly jit: boolean;
   readonly live: LiveConfig;
+  readonly documents: DocumentsConfig;
   /**
    * Terminal executions (a finished execution never changes) served from memory for this long
    * (`UPSTREAM_CACHE_TTL_MS`); 0 turns the cache off. @default 0
@@ -372,6 +392,12 @@ export function loadConfig(
     maxBatch: integer(env, 'GRAPHQL_MAX_BATCH', 10, 0),
     jit: boolean(env, 'GRAPHQL_JIT', false),
     live: liveConfig(env),
+    documents: {
+      apqMaxEntries: integer(env, 'APQ_MAX_ENTRIES', 1000, 1),
+      apqMaxBytes: integer(env, 'APQ_MAX_BYTES', 8 * 1024 * 1024, 1),
+      trustedOnly: boolean(env, 'TRUSTED_DOCUMENTS_ONLY', false),
+      manifestPath: nonEmpty(env['TRUSTED_DOCUMENTS']),
+    },
     terminalCacheTtlMs: integer(env, 'UPSTREAM_CACHE_TTL_MS', 0, 0),
     terminalCacheMaxEntries: integer(env, 'UPSTREAM_CACHE_MAX_ENTRIES', 10_000, 1),
     auth: authConfig(env),

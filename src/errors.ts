@@ -95,3 +95,11 @@ export function isContractError(error: unknown): error is GraphQLError {
 export function errorCodeOf(error: unknown): ErrorCode | undefined {
   return isContractError(error) ? (error.extensions['code'] as ErrorCode) : undefined;
 }
+
+/** Refusals of the persisted-documents layer (README "Clients"), made before any parsing. */
+export type DocumentErrorCode = 'PERSISTED_QUERY_NOT_IN_LIST' | 'PERSISTED_QUERY_ID_REQUIRED';
+
+/** `status` is the HTTP status yoga answers with. */
+export function documentRefused(code: DocumentErrorCode, message: string, status: number): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, http: { status } } });
+}

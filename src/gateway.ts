@@ -8,7 +8,6 @@ import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { type Context, createContext } from './context.ts';
 import { type Examples, graphiqlTabs } from './graphiql.ts';
-import { useCSRFPrevention } from '@graphql-yoga/plugin-csrf-prevention';
 import { useDisableIntrospection } from '@graphql-yoga/plugin-disable-introspection';
 import { renderLocalGraphiQL, useGraphiQLAssets } from './plugins/graphiql-assets.ts';
 import { useRequestSizeLimit } from './plugins/request-size.ts';
@@ -18,6 +17,9 @@ import { corsFor } from './plugins/cors.ts';
 import { callerKeyOf, createRateLimit } from './plugins/rate-limit.ts';
 import { useDemandControl } from './plugins/demand.ts';
 import { useResponseSizeLimit } from './plugins/response-size.ts';
+import { useCsrfPreventionForWrites } from './plugins/csrf.ts';
+import { documentIdParam, useDocuments } from './plugins/documents.ts';
+import { useIncrementalDelivery, usesIncrementalDelivery } from './plugins/incremental.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
 import { createLive, type Live } from './live/index.ts';
 import { createObservability, type Observability } from './observability/index.ts';
@@ -49,10 +51,12 @@ export interface Gateway {
   close(): Promise<void>;
 }
 
-/** Whether a document's operation is a subscription (graphql-jit runs only the others). */
-function isSubscription(document: DocumentNode): boolean {
-  return document.definitions.some(
-    (definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === OperationTypeNode.SUBSCRIPTION,
+/** Whether a document's operation is a subscription or incremental (graphql-jit runs only the others). */
+function isStreamed(document: DocumentNode): boolean {
+  return (
+    document.definitions.some(
+      (definition) => definition.kind === Kind.OPERATION_DEFINITION && definition.operation === OperationTypeNode.SUBSCRIPTION,
+    ) || usesIncrementalDelivery(document)
   );
 }
 
@@ -67,6 +71,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const rateLimit = createRateLimit(config.rateLimit, callerKeyOf(config.auth, upstreams), config.live.redisUrl, (error) =>
     logger?.warn({ err: error }, 'rate limit store: Redis unavailable, counting in memory'),
   );
+  const documents = useDocuments(config.documents);
   const yoga = createYoga<Record<string, never>, Context>({
     // `/graphql/subgraph` serves the composition schema (federation and stitching) through the same plugins.
     schema: config.subgraph
@@ -78,6 +83,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     renderGraphiQL: renderLocalGraphiQL,
     // Several operations in one HTTP request, up to a limit; 0 turns batching off.
     batching: config.maxBatch > 0 ? { limit: config.maxBatch } : false,
+    // Trusted documents are asked for by id (plugins/documents.ts).
+    extraParamNames: [documentIdParam],
     graphiql: config.production
       ? false
       : (() => {
@@ -120,16 +127,19 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       // Callers' tokens are verified, then their operations counted, before the request is executed.
       ...(callerAuth ? [callerAuth] : []),
       ...(rateLimit ? [rateLimit.plugin] : []),
-      // Browsers' simple requests (no preflight) must carry a custom header or a JSON content type.
-      useCSRFPrevention({ requestHeaders: ['x-graphql-yoga-csrf', 'x-api-key', 'authorization'] }),
+      // Before anything reads `query`: APQ and trusted documents turn an id into the document.
+      ...documents.plugins,
+      // A browser's simple POST (no preflight) must carry a custom header or a JSON content type; GETs run only queries.
+      useCsrfPreventionForWrites(['x-graphql-yoga-csrf', 'x-api-key', 'authorization']),
       ...(config.introspection ? [] : [useDisableIntrospection()]),
       useGraphiQLAssets(),
       useArmor(config.armor),
+      useIncrementalDelivery(),
       // Before graphql-jit takes over execution: a refused operation runs no resolver at all.
       useDemandControl(config.demand),
       useResponseSizeLimit(config.demand.maxResponseBytes),
       ...(config.jit
-        ? [useGraphQlJit({}, { enableIf: (args) => args.schema === schema && !isSubscription(args.document) })]
+        ? [useGraphQlJit({}, { enableIf: (args) => args.schema === schema && !isStreamed(args.document) })]
         : []),
       useBadUserInputCodes(),
       // Not ready while any configured upstream's circuit is open; the body says which.

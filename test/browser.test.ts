@@ -1,19 +1,14 @@
 /**
  * GraphiQL in a real browser: Debian's Chromium driven by playwright-core opens the gateway,
- * runs the first example tab and finds data in the result pane. `.ci/run` installs Chromium
- * when it is missing; outside CI, a machine without it skips this file and says so.
+ * runs the first example tab and finds data in the result pane. The suite's setup
+ * (test/setup/system.ts) installs Chromium where it is missing, or stops the run: never skipped.
  */
-import { existsSync } from 'node:fs';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Harness, startHarness } from './helpers/harness.ts';
+import { chromiumPath as executablePath } from './setup/system.ts';
 
-const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const available = existsSync(executablePath);
-if (!available && process.env['CI']) throw new Error(`CI needs Chromium at ${executablePath} (.ci/run installs it)`);
-if (!available) console.warn(`browser.test.ts skipped: no Chromium at ${executablePath}`);
-
-describe.runIf(available)('GraphiQL in Chromium', () => {
+describe('GraphiQL in Chromium', () => {
   let h: Harness;
   let browser: Browser;
   beforeAll(async () => {

@@ -118,14 +118,20 @@ describe('through the gateway', () => {
     ]);
   });
 
-  it('gives a trigger and GraphiQL’s live tab the same encoding', async () => {
+  it('gives a trigger its own id, distinct from its execution’s (Relay keys records by id), and GraphiQL’s live tab the pinned encoding', async () => {
     const workflowId = h.simulator.data.workflows[0]!.id;
     const { body } = await h.post({
-      query: `mutation($wf: String!) { triggerWorkflow(workflowId: $wf, inputs: { prompt: "a lighthouse" }) { id executionId } }`,
+      query: `mutation($wf: String!) { triggerWorkflow(workflowId: $wf, inputs: { prompt: "a lighthouse" }) { id executionId execution { id } } }`,
       variables: { wf: workflowId },
     });
-    const trigger = body.data!['triggerWorkflow'] as { id: string; executionId: string };
-    expect(trigger.id).toBe(shipped('WorkflowExecution', JSON.stringify([workflowId, trigger.executionId])));
+    const trigger = body.data!['triggerWorkflow'] as { id: string; executionId: string; execution: { id: string } };
+    expect(trigger.id).toBe(shipped('WorkflowTrigger', JSON.stringify([workflowId, trigger.executionId])));
+    expect(trigger.execution.id).toBe(shipped('WorkflowExecution', JSON.stringify([workflowId, trigger.executionId])));
+    // Not a Node: `node(id:)` must answer an object with the id it was asked for, so it refuses.
+    h.simulator.resetHits();
+    const node = await h.post({ query: `query($id: ID!) { node(id: $id) { id } }`, variables: { id: trigger.id } });
+    expect(codesOf(node.body)).toEqual(['BAD_USER_INPUT']);
+    expect(h.simulator.totalHits()).toBe(0);
 
     const { picks, workflows } = h.simulator.data;
     const running = workflows.find((w) => w.executionIds.includes(picks.runningExecution))!.id;

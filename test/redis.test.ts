@@ -1,5 +1,6 @@
 /**
- * Two gateway replicas over one real Redis (Debian's `redis-server`, which .ci/run installs):
+ * Two gateway replicas over one real Redis (Debian's `redis-server`, which the suite's setup
+ * installs where it is missing, test/setup/system.ts):
  * a webhook received by one reaches subscribers on the other, repeats are dropped across
  * replicas, and only the replica holding an execution's lease polls it.
  */
@@ -30,12 +31,20 @@ async function freePort(): Promise<number> {
 beforeAll(async () => {
   const port = await freePort();
   redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+  // A redis-server that cannot start fails the hook at once, not by its timeout.
+  const failed = new Promise<never>((_, reject) => {
+    redis.once('error', (error) => reject(new Error(`redis-server did not start: ${error.message}`)));
+    redis.once('exit', (code) => reject(new Error(`redis-server exited (${code}) before answering`)));
+  });
+  failed.catch(() => undefined);
   redisUrl = `redis://127.0.0.1:${port}`;
   const probe = new Redis(redisUrl, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
   probe.on('error', () => undefined);
-  await probe.connect().catch(() => undefined);
-  await probe.ping();
-  probe.disconnect();
+  try {
+    await Promise.race([probe.connect().catch(() => undefined).then(() => probe.ping()), failed]);
+  } finally {
+    probe.disconnect();
+  }
   simulator = await startSimulator({ clock: 'manual' });
 });
 

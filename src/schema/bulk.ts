@@ -8,7 +8,7 @@ import { builder } from './builder.ts';
 import { WorkflowExecutionConnection } from './connections.ts';
 import { pageComplexity, upstreamCall } from './cost.ts';
 import { encodeGlobalId, nodeRefOf } from './ids.ts';
-import { cutWindow, fitsFirstPage, maxPageSize, offsetWindow, toConnection, upstreamLimit } from './paging.ts';
+import { connectionOf, fitsFirstPage, maxPageSize, pageRequest, upstreamLimit, windowOf } from './paging.ts';
 import { Bulk, BulkProgress } from './refs.ts';
 
 /** Every member of a bulk, through the request's page loader. */
@@ -54,25 +54,13 @@ Bulk.implement({
       args: { first: t.arg.int(), after: t.arg.string() },
       // Usually the call `progress` makes too; counted for each, since either may be asked alone.
       complexity: pageComplexity(maxPageSize),
-      resolve: async (bulk, args, context) => {
-        const window = offsetWindow(args, maxPageSize);
-        if (fitsFirstPage(window)) {
-          // The same call `progress` makes: cut the window from it.
-          const firstPage = await context.upstreams.workflows.loaders.page.load({
-            workflowId: bulk.workflowId,
-            bulkId: bulk.bulkId,
-            offset: 0,
-            limit: maxPageSize,
-          });
-          return cutWindow(firstPage, window);
-        }
-        const page = await context.upstreams.workflows.loaders.page.load({
-          workflowId: bulk.workflowId,
-          bulkId: bulk.bulkId,
-          offset: window.offset,
-          limit: upstreamLimit(window),
-        });
-        return toConnection(page, window);
+      resolve: (bulk, args, context) => {
+        const read = (offset: number, limit: number) =>
+          context.upstreams.workflows.loaders.page.load({ workflowId: bulk.workflowId, bulkId: bulk.bulkId, offset, limit });
+        return connectionOf(pageRequest(args, maxPageSize), async (window) =>
+          // Inside the first 100: cut from the same call `progress` makes.
+          fitsFirstPage(window) ? windowOf(await read(0, maxPageSize), window) : read(window.offset, upstreamLimit(window)),
+        );
       },
     }),
   }),

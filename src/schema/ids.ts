@@ -2,7 +2,8 @@
  * Relay global ids: the one place they are encoded and decoded. An id is base64url of
  * `Type:local`; the local part carries what reaches the right endpoint again, so a workflow
  * execution's id names its workflow (and `nodes` over one workflow is one bulk call). Clients
- * store these ids: the encoding must never change (test/ids.test.ts pins it).
+ * store these ids: the encoding must never change (test/ids.test.ts pins it). Every object's `id`
+ * names its own type, so no id is ever shared by two types (Relay's store keys records by id).
  */
 import { badUserInput } from '../errors.ts';
 import type * as model from '../model.ts';
@@ -40,15 +41,32 @@ export function encodeGlobalId(ref: NodeRef): string {
 }
 
 /**
- * The reference a global id names, if it is one of the `accepted` types; anything else is
- * BAD_USER_INPUT, thrown before any upstream call.
+ * A trigger's own id (`WorkflowTrigger` is not a Node: `node(id:)` refuses it). It names the
+ * execution the trigger started, so where an execution is watched it stands for that execution.
  */
-export function decodeGlobalId<T extends NodeType>(globalId: string, accepted: readonly T[]): NodeRefOf<T> {
+export function encodeTriggerId(execution: { readonly workflowId: string; readonly executionId: string }): string {
+  return Buffer.from(`${triggerType}:${JSON.stringify([execution.workflowId, execution.executionId])}`, 'utf8').toString('base64url');
+}
+
+const triggerType = 'WorkflowTrigger';
+
+/**
+ * The reference a global id names, if it is one of the `accepted` types; anything else is
+ * BAD_USER_INPUT, thrown before any upstream call. With `triggers`, a `WorkflowTrigger` id is
+ * read as its execution's (where a WorkflowExecution is accepted).
+ */
+export function decodeGlobalId<T extends NodeType>(
+  globalId: string,
+  accepted: readonly T[],
+  options: { readonly triggers?: boolean } = {},
+): NodeRefOf<T> {
   const decoded = /^[A-Za-z0-9_-]+={0,2}$/.test(globalId) ? Buffer.from(globalId, 'base64url').toString('utf8') : '';
   const separator = decoded.indexOf(':');
   if (separator <= 0 || separator === decoded.length - 1) throw malformed(globalId);
-  const typename = decoded.slice(0, separator);
+  const named = decoded.slice(0, separator);
   const local = decoded.slice(separator + 1);
+  const typename = named === triggerType && options.triggers ? 'WorkflowExecution' : named;
+  if (named === triggerType && !options.triggers) throw badUserInput('The id of a WorkflowTrigger, which is not a Node: ask for its `execution { id }`', 'id');
   if (!isNodeType(typename)) throw badUserInput('Unknown node type in global id', 'id');
   if (!(accepted as readonly string[]).includes(typename)) {
     throw badUserInput(`The global id of a ${typename}, not of a ${accepted.join(' or ')}`, 'id');

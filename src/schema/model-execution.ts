@@ -12,12 +12,13 @@ import { ErrorClassification, Execution, ExecutionStatus } from './execution.ts'
 import {
   type ConnectionShape,
   type OffsetWindow,
-  cutWindow,
+  type PageRequest,
+  connectionOf,
   fitsFirstPage,
   maxPageSize,
-  offsetWindow,
-  toConnection,
+  pageRequest,
   upstreamLimit,
+  windowOf,
 } from './paging.ts';
 import { ModelExecution, WorkflowExecution } from './refs.ts';
 
@@ -83,22 +84,25 @@ function toQuery(filter: Filter | null | undefined, window: OffsetWindow): Model
   };
 }
 
+/** The first 100 model executions of one workflow execution: one call, shared by `cost` and `modelExecutions`. */
+export function firstModelExecutionsOf(workflowExecutionId: string, context: Context): Promise<model.Page<model.ModelExecution>> {
+  return context.upstreams.models.loaders.page.load(toQuery({ workflowExecutionId }, { offset: 0, limit: maxPageSize }));
+}
+
 /**
  * The model executions of one workflow execution. Every window inside the first 100 is cut
  * from one shared call, so `modelExecutions` and `cost` together cost one upstream call.
  */
-export async function modelExecutionsOfWorkflowExecution(
+export function modelExecutionsOfWorkflowExecution(
   workflowExecutionId: string,
-  window: OffsetWindow,
+  request: PageRequest,
   context: Context,
 ): Promise<ConnectionShape<model.ModelExecution>> {
-  if (!fitsFirstPage(window)) {
-    return toConnection(await context.upstreams.models.loaders.page.load(toQuery({ workflowExecutionId }, window)), window);
-  }
-  const firstPage = await context.upstreams.models.loaders.page.load(
-    toQuery({ workflowExecutionId }, { offset: 0, limit: maxPageSize }),
+  return connectionOf(request, async (window) =>
+    fitsFirstPage(window)
+      ? windowOf(await firstModelExecutionsOf(workflowExecutionId, context), window)
+      : context.upstreams.models.loaders.page.load(toQuery({ workflowExecutionId }, window)),
   );
-  return cutWindow(firstPage, window);
 }
 
 builder.queryFields((t) => ({
@@ -111,10 +115,7 @@ builder.queryFields((t) => ({
       after: t.arg.string(),
     },
     complexity: pageComplexity(defaultModelPage),
-    resolve: async (_root, args, context) => {
-      const window = offsetWindow(args, defaultModelPage);
-      const page = await context.upstreams.models.loaders.page.load(toQuery(args.filter, window));
-      return toConnection(page, window);
-    },
+    resolve: (_root, args, context) =>
+      connectionOf(pageRequest(args, defaultModelPage), async (window) => context.upstreams.models.loaders.page.load(toQuery(args.filter, window))),
   }),
 }));

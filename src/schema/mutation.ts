@@ -10,7 +10,7 @@ import type { CancelResult, TriggerResult } from '../upstreams/types.ts';
 import { builder } from './builder.ts';
 import { upstreamCall } from './cost.ts';
 import { Execution, ExecutionStatus } from './execution.ts';
-import { encodeGlobalId } from './ids.ts';
+import { encodeTriggerId } from './ids.ts';
 import { Bulk, WorkflowExecution } from './refs.ts';
 import { liveOf } from './subscription.ts';
 
@@ -37,11 +37,11 @@ const WorkflowTrigger = builder.objectRef<Trigger>('WorkflowTrigger').implement(
     accepted: t.boolean({ nullable: false, resolve: (trigger) => trigger.executionId !== null }),
     executionId: t.exposeString('executionId', { description: 'Null when the trigger was refused.' }),
     id: t.id({
-      description: 'The execution’s global id, for `executionUpdated(id:)` and `node(id:)`; null when refused.',
+      description:
+        'This trigger’s own global id (unique across types, as Relay needs); null when refused. `executionUpdated(id:)` ' +
+        'accepts it for the execution it started; `execution { id }` is the execution’s own (for `node(id:)`).',
       resolve: (trigger) =>
-        trigger.executionId === null
-          ? null
-          : encodeGlobalId({ typename: 'WorkflowExecution', workflowId: trigger.workflowId, executionId: trigger.executionId }),
+        trigger.executionId === null ? null : encodeTriggerId({ workflowId: trigger.workflowId, executionId: trigger.executionId }),
     }),
     status: t.field({ type: ExecutionStatus, nullable: false, resolve: (trigger) => trigger.status }),
     upstreamStatus: t.exposeString('upstreamStatus', { nullable: false, description: '`queued` or `failed`, verbatim.' }),

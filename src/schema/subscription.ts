@@ -25,7 +25,8 @@ import { BulkProgress } from './refs.ts';
 
 /** An execution's global id → which upstream execution to watch; malformed ids fail before any call. */
 export function executionRefOf(globalId: string): ExecutionRef {
-  const ref = decodeGlobalId(globalId, executionTypes);
+  // A trigger's id names the execution it started: `triggerWorkflow { id }` is watchable as it is.
+  const ref = decodeGlobalId(globalId, executionTypes, { triggers: true });
   switch (ref.typename) {
     case 'WorkflowExecution':
       return { source: 'WORKFLOW', workflowId: ref.workflowId, executionId: ref.executionId };

@@ -9,8 +9,8 @@ import { builder } from './builder.ts';
 import { ModelExecutionConnection, WorkflowExecutionConnection } from './connections.ts';
 import { itemsOf, pageComplexity, upstreamCall } from './cost.ts';
 import { Execution } from './execution.ts';
-import { modelExecutionsOfWorkflowExecution } from './model-execution.ts';
-import { maxPageSize, offsetWindow, toConnection, upstreamLimit } from './paging.ts';
+import { firstModelExecutionsOf, modelExecutionsOfWorkflowExecution } from './model-execution.ts';
+import { connectionOf, maxPageSize, pageRequest, upstreamLimit } from './paging.ts';
 import { Bulk, Step, WorkflowExecution } from './refs.ts';
 import { fullWorkflowExecution } from './resolve.ts';
 
@@ -68,7 +68,7 @@ WorkflowExecution.implement({
       args: { first: t.arg.int(), after: t.arg.string() },
       complexity: pageComplexity(defaultModelExecutionsPage),
       resolve: (execution, args, context) =>
-        modelExecutionsOfWorkflowExecution(execution.executionId, offsetWindow(args, defaultModelExecutionsPage), context),
+        modelExecutionsOfWorkflowExecution(execution.executionId, pageRequest(args, defaultModelExecutionsPage), context),
     }),
     cost: t.float({
       description:
@@ -76,12 +76,8 @@ WorkflowExecution.implement({
       // The call `modelExecutions` makes too; counted for each, since either may be asked alone.
       complexity: upstreamCall,
       resolve: async (execution, _args, context) => {
-        const connection = await modelExecutionsOfWorkflowExecution(
-          execution.executionId,
-          { offset: 0, limit: maxPageSize },
-          context,
-        );
-        const costs = connection.edges.map((edge) => edge.node.cost).filter((cost): cost is number => cost !== null);
+        const page = await firstModelExecutionsOf(execution.executionId, context);
+        const costs = page.items.map((item) => item.cost).filter((cost): cost is number => cost !== null);
         if (costs.length === 0) return null;
         return Math.round(costs.reduce((sum, cost) => sum + cost, 0) * 1e6) / 1e6;
       },
@@ -109,16 +105,15 @@ builder.queryFields((t) => ({
       after: t.arg.string(),
     },
     complexity: pageComplexity(defaultWorkflowPage),
-    resolve: async (_root, args, context) => {
-      const window = offsetWindow(args, defaultWorkflowPage);
-      const page = await context.upstreams.workflows.loaders.page.load({
-        workflowId: args.workflowId,
-        bulkId: args.bulkId ?? null,
-        offset: window.offset,
-        limit: upstreamLimit(window),
-      });
-      return toConnection(page, window);
-    },
+    resolve: (_root, args, context) =>
+      connectionOf(pageRequest(args, defaultWorkflowPage), (window) =>
+        context.upstreams.workflows.loaders.page.load({
+          workflowId: args.workflowId,
+          bulkId: args.bulkId ?? null,
+          offset: window.offset,
+          limit: upstreamLimit(window),
+        }),
+      ),
   }),
   workflowExecutionsByIds: t.field({
     type: [WorkflowExecution],

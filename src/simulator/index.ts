@@ -69,6 +69,12 @@ export interface Simulator {
   clearFaults(): void;
   /** Moves simulated time forward (an offset on Date.now() in 'real' mode). */
   advance(ms: number): void;
+  /**
+   * A new execution of a workflow, created now, as a trigger creates one (with its model
+   * executions), optionally a member of an existing bulk. No documented route adds to a bulk: this
+   * is the simulator's own way to make any list grow at its head between two reads.
+   */
+  addExecution(workflowId: string, options?: { readonly bulkId?: string }): string;
   now(): number;
   /** Closes the servers, ends every socket (hung ones too) and clears timers. */
   close(): Promise<void>;
@@ -154,6 +160,14 @@ function simulatorApi({ world, clock, urls, data, recorder, faults, webhooks, li
       webhooks.check();
     },
     now: () => clock.now(),
+    addExecution: (workflowId, options = {}) => {
+      const bulkId = options.bulkId ?? null;
+      // Membership is the execution's own `bulk_id`, which is what the list filters on.
+      if (bulkId !== null && !world.bulks.some((bulk) => bulk.bulkId === bulkId && bulk.workflowId === workflowId)) {
+        throw new Error(`no bulk ${bulkId} of workflow ${workflowId}`);
+      }
+      return world.writes.trigger(workflowId, {}, clock.now(), { bulkId, versionId: null }).id;
+    },
     close,
   };
 }
