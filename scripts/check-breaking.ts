@@ -6,7 +6,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { type Change, diff } from '@graphql-inspector/core';
+import { type Change, CriticalityLevel, diff } from '@graphql-inspector/core';
 import { buildSchema } from 'graphql';
 
 export interface SchemaChanges {
@@ -18,8 +18,8 @@ export interface SchemaChanges {
 /** Every change from `before` to `after`, by criticality. */
 export async function schemaChanges(before: string, after: string): Promise<SchemaChanges> {
   const changes = await diff(buildSchema(before), buildSchema(after));
-  const at = (level: string) => changes.filter((change) => change.criticality.level === level);
-  return { breaking: at('BREAKING'), dangerous: at('DANGEROUS'), safe: at('NON_BREAKING') };
+  const at = (level: CriticalityLevel) => changes.filter((change) => change.criticality.level === level);
+  return { breaking: at(CriticalityLevel.Breaking), dangerous: at(CriticalityLevel.Dangerous), safe: at(CriticalityLevel.NonBreaking) };
 }
 
 /** schema.graphql at `ref`, or null when git, the ref or the file is not there. */

@@ -9,7 +9,7 @@ import { ApolloClient, ApolloLink, HttpLink, InMemoryCache, gql } from '@apollo/
 import { Defer20220824Handler } from '@apollo/client/incremental';
 import { PersistedQueryLink } from '@apollo/client/link/persisted-queries';
 import { relayStylePagination } from '@apollo/client/utilities';
-import { print } from 'graphql';
+import { OperationTypeNode, print } from 'graphql';
 import { createClient } from 'graphql-sse';
 import { Observable, filter, firstValueFrom } from 'rxjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -98,12 +98,12 @@ describe('relayStylePagination', () => {
     const client = apollo(cache);
     const watched = client.watchQuery<PageData>({ query: Page, variables: { workflowId, first: 4 } });
     const first = await firstValueFrom(watched.pipe(filter((result) => result.dataState === 'complete')));
-    expect(first.data!.workflowExecutions!.edges.map((edge) => edge.node.executionId)).toEqual(truth.slice(0, 4));
+    expect(first.data.workflowExecutions!.edges.map((edge) => edge.node.executionId)).toEqual(truth.slice(0, 4));
     for (let i = 0; i < 2; i++) {
       h.simulator.advance(1_000);
       h.simulator.addExecution(workflowId);
     }
-    await watched.fetchMore({ variables: { after: first.data!.workflowExecutions!.pageInfo.endCursor } });
+    await watched.fetchMore({ variables: { after: first.data.workflowExecutions!.pageInfo.endCursor } });
     const current = watched.getCurrentResult().data as PageData;
     const merged = current.workflowExecutions!.edges.map((edge) => edge.node.executionId);
     expect(merged).toEqual(truth.slice(0, 8));
@@ -164,7 +164,7 @@ describe('the README setup', () => {
       })));
     const http = new PersistedQueryLink({ sha256 }).concat(new HttpLink({ uri: h.url, headers }));
     const client = new ApolloClient({
-      link: ApolloLink.split(({ operationType }) => operationType === 'subscription', subscriptions, http),
+      link: ApolloLink.split(({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION, subscriptions, http),
       cache: new InMemoryCache({
         possibleTypes,
         typePolicies: { Query: { fields: {

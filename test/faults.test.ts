@@ -185,7 +185,7 @@ describe('bulk answers that do not line up with the ask', () => {
 
   it('maps per key when ids are omitted, unknown ids added, ids repeated and the order differs', async () => {
     const { wf, ids, spare } = pickIds(4);
-    const [a, b, c, d] = ids as [string, string, string, string];
+    const [a, b, c] = ids as [string, string, string, string];
     const repeatOfC = { ...bulkOf(c), flow_name: 'a repeat that must not win' };
     // d omitted, spare not asked for, c repeated, order reversed.
     answerWith([bulkOf(c), bulkOf(spare), repeatOfC, bulkOf(b), bulkOf(a)]);

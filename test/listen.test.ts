@@ -49,7 +49,7 @@ async function start(port: number, probe: string, env: Record<string, string> = 
   });
   children.add(child);
   let log = '';
-  child.stdout!.on('data', (chunk: Buffer) => (log += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
   for (let i = 0; i < 150 && child.exitCode === null; i++) {
     const up = await fetch(`http://${probe}:${port}/health`).then((r) => r.ok, () => false);
     if (up) return () => log;

@@ -74,10 +74,6 @@ const scrape = async (harness: Harness = h, headers: Record<string, string> = {}
   return parseMetrics(await response.text());
 };
 
-function workflowOf(executionId: string): string {
-  return h.simulator.data.workflows.find((workflow) => workflow.executionIds.includes(executionId))!.id;
-}
-
 /** POSTs a query; returns the body, the response's request id and the trace. */
 async function run(
   body: { query: string; variables?: Record<string, unknown>; operationName?: string },

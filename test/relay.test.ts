@@ -15,7 +15,6 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import {
   type ConcreteRequest,
   Environment,
-  type GraphQLTaggedNode,
   Network,
   Observable,
   RecordSource,
@@ -100,7 +99,7 @@ describe('relay-runtime', () => {
     try {
       const payload = await new Promise<{ triggerWorkflow: { id: string; execution: { id: string } } }>((resolve, reject) => {
         commitMutation(env, {
-          mutation: request('relayDocumentsTriggerMutation') as GraphQLTaggedNode,
+          mutation: request('relayDocumentsTriggerMutation'),
           variables: { workflowId: h.simulator.data.bigWorkflowId, inputs: { prompt: 'relay' } },
           onCompleted: (response, failures) => (failures?.length ? reject(new Error(JSON.stringify(failures))) : resolve(response as never)),
           onError: reject,
@@ -121,7 +120,7 @@ describe('relay-runtime', () => {
     const env = environment();
     const payload = await new Promise<{ triggerWorkflow: { id: string; execution: { id: string } } }>((resolve, reject) => {
       commitMutation(env, {
-        mutation: request('relayDocumentsTriggerMutation') as GraphQLTaggedNode,
+        mutation: request('relayDocumentsTriggerMutation'),
         variables: { workflowId: h.simulator.data.bigWorkflowId, inputs: { prompt: 'relay watch' } },
         onCompleted: (response) => resolve(response as never),
         onError: reject,
@@ -129,7 +128,7 @@ describe('relay-runtime', () => {
     });
     await new Promise<void>((resolve, reject) => {
       const { dispose } = requestSubscription(env, {
-        subscription: request('relayDocumentsWatchSubscription') as GraphQLTaggedNode,
+        subscription: request('relayDocumentsWatchSubscription'),
         variables: { id: payload.triggerWorkflow.id },
         onNext: () => h.simulator.advance(60_000),
         onCompleted: () => {

@@ -34,7 +34,7 @@ export function executionSource(ref: ExecutionRef): Source<model.Execution> {
     topic: topics.execution(ref.source, ref.executionId),
     isTerminal: (execution) => execution.isTerminal,
     // A prediction webhook says only status, output and error: the rest stays as last read.
-    ...(ref.source === 'MODEL' ? { merge: (last, fields) => ({ ...last, ...fields }) as model.Execution } : {}),
+    ...(ref.source === 'MODEL' ? { merge: (last, fields) => ({ ...last, ...fields }) } : {}),
   };
 }
 

@@ -98,7 +98,7 @@ export function createWatches(deps: {
     };
     // It outlives this request and serves every subscriber: its polls carry no one's request id.
     const created = outsideRequest(() => createWatcher(source, reader, { ...deps, name, onFinish }));
-    watchers.set(name, created as Watcher<unknown>);
+    watchers.set(name, created);
     return created;
   };
 

@@ -97,11 +97,11 @@ export function useObservability(options: ObservabilityPluginOptions): Plugin {
     },
     onExecute({ args }) {
       const scope = currentScope();
-      if (scope) scope.type = typeOf(args.document, args.operationName);
+      if (scope) scope.type = typeOf(args.document as DocumentNode, args.operationName as string | undefined);
     },
     onSubscribe({ args }) {
       const scope = currentScope();
-      if (scope) scope.type = typeOf(args.document, args.operationName);
+      if (scope) scope.type = typeOf(args.document as DocumentNode, args.operationName as string | undefined);
     },
     onExecutionResult({ result, setResult }) {
       const scope = currentScope();
@@ -125,7 +125,7 @@ export function useObservability(options: ObservabilityPluginOptions): Plugin {
         if (typeof code === 'string' && request.errorCodes.size < maxNamesLogged) request.errorCodes.add(code.slice(0, maxNameLength));
       }
       // Errors with every root field null answered nothing: that is an error, not a partial answer.
-      const answered = result.data ? Object.values(result.data).some((value) => value !== null) : false;
+      const answered = result.data ? Object.values(result.data as Record<string, unknown>).some((value) => value !== null) : false;
       const outcome: OperationOutcome =
         scope.type === null ? 'rejected' : errors.length === 0 ? 'success' : answered ? 'partial' : 'error';
       metrics?.operation(type, outcome, seconds);

@@ -33,5 +33,5 @@ export function useArmor(config: ArmorConfig): Plugin {
     maxDirectives: { n: config.maxDirectives, onReject: rejectAs('maxDirectives') },
     costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: config.blockFieldSuggestions },
-  }) as Plugin;
+  });
 }

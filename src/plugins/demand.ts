@@ -17,6 +17,7 @@ import {
   type GraphQLSchema,
   Kind,
   type OperationDefinitionNode,
+  OperationTypeNode,
   type SelectionSetNode,
 } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
@@ -36,7 +37,7 @@ function entityRepresentations(
   variables: Variables,
 ): number {
   const field = schema.getQueryType()?.getFields()['_entities'];
-  if (!field || operation.operation !== 'query') return 0;
+  if (!field || operation.operation !== OperationTypeNode.QUERY) return 0;
   const counted = new Map<string, number>();
   const visited = new Set<string>();
   const visit = (selectionSet: SelectionSetNode) => {
@@ -84,7 +85,7 @@ function refusal(config: DemandConfig, args: ExecutionArgs): GraphQLError | null
 
   // The plugin measures a document's first operation: give it the one that runs.
   const selected: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments.values()] };
-  const { complexity } = complexityFromQuery(selected, { schema, ctx: (contextValue ?? {}) as object, variables: raw });
+  const { complexity } = complexityFromQuery(selected, { schema, ctx: (contextValue ?? {}), variables: raw });
   if (complexity > config.costLimit) {
     return costEstimatedTooExpensive(
       `Operation refused before any upstream call: its estimated cost ${complexity} is over ${config.costLimit} (GRAPHQL_COST_LIMIT); ask for fewer items, fields or aliases`,

@@ -35,7 +35,7 @@ export function callerKeyOf(auth: AuthConfig, upstreams: Upstreams): CallerKeyOf
   return (request, serverContext) => {
     const subject = (serverContext as AuthContext).jwt?.payload.sub;
     if (subject) return callerKey('sub', subject);
-    const own = upstreams.callerKey((name) => request.headers.get(name), requestAuth(auth, serverContext as AuthContext));
+    const own = upstreams.callerKey((name) => request.headers.get(name), requestAuth(auth, serverContext));
     return own !== null ? callerKey('key', own) : callerKey('ip', clientAddress(serverContext));
   };
 }

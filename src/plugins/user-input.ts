@@ -41,7 +41,8 @@ export function useBadUserInputCodes(): Plugin {
       return ({ result, setResult }) => {
         if (result.length === 0) return;
         setResult(
-          result.map((error) =>
+          // Validation answers GraphQLErrors; envelop types them loosely.
+          (result as readonly GraphQLError[]).map((error) =>
             withCode(error, isValueProblem(error) ? 'BAD_USER_INPUT' : 'GRAPHQL_VALIDATION_FAILED'),
           ),
         );
@@ -54,7 +55,7 @@ export function useBadUserInputCodes(): Plugin {
           if ('errors' in result && result.errors && !('data' in result && result.data)) {
             setResult({
               ...result,
-              errors: result.errors.map((error) => (error.path ? error : withCode(error, 'BAD_USER_INPUT'))),
+              errors: result.errors.map((error: GraphQLError) => (error.path ? error : withCode(error, 'BAD_USER_INPUT'))),
             });
           }
         },

@@ -97,7 +97,7 @@ export function liveOf(context: Context): Live {
  * fields loaded beside the execution (cost, bulk, parent) are read afresh for every event.
  */
 function freshLoaders(context: Context): void {
-  for (const host of Object.values(context.upstreams)) {
+  for (const host of Object.values<{ readonly loaders: object }>(context.upstreams as unknown as Record<string, { readonly loaders: object }>)) {
     for (const loader of Object.values(host.loaders as Readonly<Record<string, { clearAll(): unknown }>>)) loader.clearAll();
   }
 }

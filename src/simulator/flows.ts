@@ -88,7 +88,7 @@ export function createFlowsHandler(world: World): HostHandler {
       const workflow = findWorkflow(world, workflowParam);
       if (!workflow) return json(404, { error: 'workflow not found' });
       const found = new Map<string, WorkflowExecutionFact>();
-      for (const id of ids as string[]) {
+      for (const id of ids) {
         const fact = world.executions.get(id);
         if (fact && fact.workflow.id === workflow.id && fact.createdAt <= request.now) found.set(id, fact);
       }

@@ -63,7 +63,7 @@ export function createJson(parts: RequestParts): Http['json'] {
       const batchSize = request.batchSize ?? null;
       report(observer, { upstream, method, host, path, search, status, code, attempts, startedAt, durationMs, batchSize, shared });
     }
-    if (failure !== null) throw failure;
+    if (failure !== null) throw failure; // eslint-disable-line @typescript-eslint/only-throw-error -- what the call failed with (a contract error, or a caller's abort reason), rethrown as it is
     return value;
   };
 }

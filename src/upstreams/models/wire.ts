@@ -3,7 +3,7 @@
  * `POST /v1/prediction/{id}/cancel`.
  */
 import * as z from 'zod';
-import { anything, optNumber, optObject, optString, wireParser } from '../wire.ts';
+import { anything, optNumber, optString, wireParser } from '../wire.ts';
 
 const modelExecution = z.object({
   id: z.string(),
