@@ -80,6 +80,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
           const headers = config.observability.trace ? JSON.stringify({ 'X-Gateway-Trace': '1' }, null, 2) : undefined;
           return {
             title: 'Execution Gateway',
+            // Its live tab subscribes with a GET (text/event-stream), which CSRF prevention refuses without this header.
+            additionalHeaders: { 'x-graphql-yoga-csrf': '1' },
             defaultTabs: headers ? tabs.map((tab) => ({ ...tab, headers })) : tabs,
             defaultQuery: first.query,
             ...first,
