@@ -3,9 +3,6 @@
  * a webhook received by one reaches subscribers on the other, repeats are dropped across
  * replicas, and only the replica holding an execution's lease polls it.
  */
-import { type ChildProcess, spawn } from 'node:child_process';
-import { once } from 'node:events';
-import { createServer } from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LiveMessage } from '../src/live/bus.ts';
@@ -13,35 +10,22 @@ import { createRedisLive } from '../src/live/redis.ts';
 import { encodeGlobalId } from '../src/schema/ids.ts';
 import { type Simulator, startSimulator } from '../src/simulator/index.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
+import { type RedisServer, startRedis } from './helpers/redis.ts';
 import { eventually, execution, ExecutionUpdated, sleep, sseClient, subscribe, workflowExecutionId } from './helpers/live.ts';
 
-let redis: ChildProcess;
+let redis: RedisServer;
 let redisUrl: string;
 let simulator: Simulator;
 
-async function freePort(): Promise<number> {
-  const server = createServer().listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as { port: number };
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
 beforeAll(async () => {
-  const port = await freePort();
-  redis = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
-  redisUrl = `redis://127.0.0.1:${port}`;
-  const probe = new Redis(redisUrl, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
-  probe.on('error', () => undefined);
-  await probe.connect().catch(() => undefined);
-  await probe.ping();
-  probe.disconnect();
+  redis = await startRedis();
+  redisUrl = redis.url;
   simulator = await startSimulator({ clock: 'manual' });
 });
 
 afterAll(async () => {
   await simulator?.close();
-  redis?.kill();
+  await redis?.kill();
 });
 
 /** Two replicas over the same simulator and Redis. */
