@@ -167,7 +167,13 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         yoga,
         live,
         eventStreams,
-        webSockets: createWebSockets(yoga, { endpoint: '/graphql', maxPayload: config.maxRequestBytes, production: config.production }),
+        webSockets: createWebSockets(yoga, {
+          endpoint: '/graphql',
+          maxPayload: config.maxRequestBytes,
+          production: config.production,
+          max: config.live.maxSubscriptions,
+          perCaller: config.live.maxSubscriptionsPerCaller,
+        }),
       }),
     close: async () => {
       await live.close();

@@ -4,7 +4,9 @@
  * refused with TOO_MANY_SUBSCRIPTIONS before any upstream call, and a slot is given back when a
  * subscription ends. A caller is its own API key here (else its address).
  */
+import { once } from 'node:events';
 import { describe, expect, it } from 'vitest';
+import { WebSocket as NodeWebSocket } from 'ws';
 import { encodeGlobalId } from '../src/schema/ids.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
 import {
@@ -98,6 +100,28 @@ describe('subscription limits', () => {
     expect(h.gateway.live.admission.stats()).toEqual({ open: 50, callers: 1 });
     client.dispose();
     await eventually(() => h.gateway.live.admission.stats().open === 0, 2000, 'every slot to be given back');
+    await h.close();
+  });
+
+  it('bounds WebSocket connections per caller too (an idle one costs memory as well)', async () => {
+    const h = await startHarness({ env: { ...still, MAX_SUBSCRIPTIONS_PER_CALLER: '2' } });
+    const open = async () => {
+      const socket = new NodeWebSocket(h.url.replace(/^http/, 'ws'), 'graphql-transport-ws', { headers: { 'x-api-key': h.simulator.credentials.apiKey } });
+      const [outcome] = await Promise.race([
+        once(socket, 'open').then(() => ['open']),
+        once(socket, 'unexpected-response').then(([, response]) => [(response as { statusCode: number }).statusCode]),
+      ]);
+      return { socket, outcome };
+    };
+    const sockets = [await open(), await open(), await open()];
+    expect(sockets.map((one) => one.outcome)).toEqual(['open', 'open', 429]);
+    // One closes: its place is free again.
+    sockets[0]!.socket.close();
+    await once(sockets[0]!.socket, 'close');
+    await sleep(20);
+    const again = await open();
+    expect(again.outcome).toBe('open');
+    for (const one of [...sockets, again]) one.socket.terminate();
     await h.close();
   });
 

@@ -151,7 +151,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
           for (const chunk of stream.early.splice(0)) controller.enqueue(chunk);
           wake(stream);
           const ping = setInterval(() => (controller.desiredSize ?? 0) > 0 && controller.enqueue(encoder.encode(':\n\n')), pingMs);
-          stream.timers.push(ping as unknown as NodeJS.Timeout);
+          stream.timers.push(ping);
         },
         pull: () => wake(stream),
         cancel: () => end(stream),

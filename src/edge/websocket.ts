@@ -16,6 +16,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Context } from '../context.ts';
+import { callerKey } from './caller.ts';
 
 export interface WebSocketOptions {
   /** The path operations are served on: `/graphql`. */
@@ -23,6 +24,9 @@ export interface WebSocketOptions {
   /** Largest message accepted, bytes (`MAX_REQUEST_BYTES`). */
   readonly maxPayload: number;
   readonly production: boolean;
+  /** Connections on this replica, and per caller (as for subscriptions: an idle connection costs memory too). */
+  readonly max: number;
+  readonly perCaller: number;
 }
 
 export interface WebSockets {
@@ -87,6 +91,8 @@ export function createWebSockets(yoga: YogaServerInstance<Record<string, never>,
   const left = new WeakMap<WebSocket, AbortController>();
   /** Per acknowledged connection: graphql-ws's record of its running operations. */
   const operations = new Map<WebSocket, { readonly subscriptions: Readonly<Record<string, unknown>> }>();
+  /** Open connections per caller (by the upgrade request: connection_init comes later). */
+  const callers = new Map<string, number>();
   let draining = false;
 
   useServer<Record<string, unknown>>(
@@ -148,7 +154,19 @@ export function createWebSockets(yoga: YogaServerInstance<Record<string, never>,
       if (pathname !== options.endpoint) return refuse(socket, 404, 'Not Found');
       if (draining) return refuse(socket, 503, 'Service Unavailable');
       if (!webSocketOriginAllowed(request.headers.origin, request.headers.host, options.production)) return refuse(socket, 403, 'Forbidden');
-      server.handleUpgrade(request, socket, head, (ws) => server.emit('connection', ws, request));
+      const caller = callerKey({ headers: headersOf(request, undefined) }, { address: request.socket.remoteAddress });
+      const mine = callers.get(caller) ?? 0;
+      if (mine >= options.perCaller || server.clients.size >= options.max) return refuse(socket, 429, 'Too Many Requests');
+      server.handleUpgrade(request, socket, head, (ws) => {
+        // Counted once connected (a failed handshake never calls back).
+        callers.set(caller, (callers.get(caller) ?? 0) + 1);
+        ws.once('close', () => {
+          const left = (callers.get(caller) ?? 1) - 1;
+          if (left === 0) callers.delete(caller);
+          else callers.set(caller, left);
+        });
+        server.emit('connection', ws, request);
+      });
     },
     size: () => server.clients.size,
     drain: async (graceMs) => {
