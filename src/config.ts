@@ -116,6 +116,10 @@ export interface LiveConfig {
   readonly leaseMs: number;
   /** `WEBHOOK_MAX_BYTES`: largest webhook body (413 above it). @default 262144 */
   readonly webhookMaxBytes: number;
+  /** `MAX_SUBSCRIPTIONS`: open subscriptions on this instance, every transport together (then TOO_MANY_SUBSCRIPTIONS). @default 10000 */
+  readonly maxSubscriptions: number;
+  /** `MAX_SUBSCRIPTIONS_PER_CALLER`: open subscriptions of one caller (JWT subject, else its own credentials, else its address). @default 50 */
+  readonly maxSubscriptionsPerCaller: number;
 }
 
 /** Automatic persisted queries and trusted documents (README "Clients"). */
@@ -150,6 +154,8 @@ function liveConfig(env: Env): LiveConfig {
     pollMaxMs,
     leaseMs: integer(env, 'LIVE_LEASE_MS', Math.max(30_000, 2 * pollMaxMs), pollMaxMs + 1),
     webhookMaxBytes: integer(env, 'WEBHOOK_MAX_BYTES', 256 * 1024, 1),
+    maxSubscriptions: integer(env, 'MAX_SUBSCRIPTIONS', 10_000, 1),
+    maxSubscriptionsPerCaller: integer(env, 'MAX_SUBSCRIPTIONS_PER_CALLER', 50, 1),
   };
 }
 

@@ -48,6 +48,11 @@ export function notConfigured(upstream: UpstreamName, variable: string): GraphQL
   );
 }
 
+/** The caller, or the server, has as many subscriptions open as it may: refused before any upstream call. */
+export function tooManySubscriptions(message: string): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } });
+}
+
 /** Rejected before any upstream call. */
 export function badUserInput(message: string, argument?: string): GraphQLError {
   return new GraphQLError(message, {

@@ -1,9 +1,10 @@
 /**
  * createGateway(config) → { yoga, close }: builds the server, never listens (main.ts does).
  */
+import type { Server } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
-import { type DocumentNode, Kind, OperationTypeNode } from 'graphql';
-import { createYoga, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { type DocumentNode, type GraphQLSchema, Kind, OperationTypeNode } from 'graphql';
+import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { type Context, createContext } from './context.ts';
@@ -13,7 +14,7 @@ import { renderLocalGraphiQL, useGraphiQLAssets } from './plugins/graphiql-asset
 import { useRequestSizeLimit } from './plugins/request-size.ts';
 import { useArmor } from './plugins/armor.ts';
 import { type AuthContext, requestAuth, useCallerAuth } from './plugins/auth.ts';
-import { corsFor } from './plugins/cors.ts';
+import { corsFor, originAllowed } from './plugins/cors.ts';
 import { callerKeyOf, createRateLimit } from './plugins/rate-limit.ts';
 import { useDemandControl } from './plugins/demand.ts';
 import { useResponseSizeLimit } from './plugins/response-size.ts';
@@ -21,7 +22,10 @@ import { useCsrfPreventionForWrites } from './plugins/csrf.ts';
 import { documentIdParam, useDocuments } from './plugins/documents.ts';
 import { useIncrementalDelivery, usesIncrementalDelivery } from './plugins/incremental.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
-import { createLive, type Live } from './live/index.ts';
+import { createLive, type Live, registerLiveMetrics } from './live/index.ts';
+import { createEventStreams } from './edge/event-streams.ts';
+import { type Serving, serve } from './edge/serve.ts';
+import { createWebSockets } from './edge/websocket.ts';
 import { createObservability, type Observability } from './observability/index.ts';
 import { schemaWith } from './schema/index.ts';
 import { createUpstreams, defaultHosts, type Upstreams } from './upstreams/index.ts';
@@ -47,8 +51,23 @@ export interface Gateway {
   readonly live: Live;
   /** Metrics registry and hooks (`GET /metrics`). */
   readonly observability: Observability;
+  /**
+   * Serves the gateway on `server` (which it does not start): HTTP through yoga, graphql-ws on
+   * WebSocket upgrades, and the drain main.ts runs on SIGTERM.
+   */
+  attach(server: Server): Serving;
   /** Closes upstream pools. */
   close(): Promise<void>;
+}
+
+/** The composition schema for an operation on `/graphql/subgraph`, the public one for every other. */
+function useSubgraphSchema(schema: GraphQLSchema, subgraphSchema: GraphQLSchema): Plugin {
+  return {
+    onEnveloped({ context, setSchema }) {
+      const request = (context as { request?: Request } | undefined)?.request;
+      setSchema(request && new URL(request.url).pathname === subgraphEndpoint ? subgraphSchema : schema);
+    },
+  };
 }
 
 /** Whether a document's operation is a subscription or incremental (graphql-jit runs only the others). */
@@ -72,11 +91,18 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     logger?.warn({ err: error }, 'rate limit store: Redis unavailable, counting in memory'),
   );
   const documents = useDocuments(config.documents);
+  if (observability.metrics) registerLiveMetrics(live, observability.metrics.registry);
+  // graphql-sse's single connection mode, beside yoga's distinct connections mode on the same path.
+  const eventStreams = createEventStreams({
+    endpoint: '/graphql',
+    max: config.live.maxSubscriptions,
+    perCaller: config.live.maxSubscriptionsPerCaller,
+  });
   const yoga = createYoga<Record<string, never>, Context>({
-    // `/graphql/subgraph` serves the composition schema (federation and stitching) through the same plugins.
-    schema: config.subgraph
-      ? ({ request }) => (new URL(request.url).pathname === subgraphEndpoint ? subgraphSchema : schema)
-      : schema,
+    // `/graphql/subgraph` serves the composition schema (federation and stitching) through the
+    // same plugins: chosen per operation (useSubgraphSchema), so that an operation that came by
+    // no HTTP request of its own (a WebSocket's) runs too.
+    schema,
     graphqlEndpoint: config.subgraph ? '/graphql{/subgraph}?' : '/graphql',
     healthCheckEndpoint: '/health',
     landingPage: false,
@@ -96,6 +122,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
           const headers = config.observability.trace ? JSON.stringify({ 'X-Gateway-Trace': '1' }, null, 2) : undefined;
           return {
             title: 'Execution Gateway',
+            // Its live tab subscribes with a GET (text/event-stream), which CSRF prevention refuses without this header.
+            additionalHeaders: { 'x-graphql-yoga-csrf': '1' },
             defaultTabs: headers ? tabs.map((tab) => ({ ...tab, headers })) : tabs,
             defaultQuery: first.query,
             ...first,
@@ -121,6 +149,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         requestAuth(config.auth, initial as AuthContext),
       ),
     plugins: [
+      ...(config.subgraph ? [useSubgraphSchema(schema, subgraphSchema)] : []),
       // First: request ids on every response, metrics before any other route.
       observability.plugin,
       useRequestSizeLimit(config.maxRequestBytes),
@@ -147,8 +176,10 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         endpoint: '/ready',
         check: ({ fetchAPI }) => {
           const health = upstreams.health();
-          const ready = Object.values(health).every((host) => host.state !== 'open');
-          return new fetchAPI.Response(JSON.stringify({ ready, upstreams: health }), {
+          const liveHealth = live.health();
+          // Redis unreachable: this replica still serves, polling alone, but it is not what the deployment promises.
+          const ready = Object.values(health).every((host) => host.state !== 'open') && !liveHealth.degraded;
+          return new fetchAPI.Response(JSON.stringify({ ready, upstreams: health, live: liveHealth }), {
             status: ready ? 200 : 503,
             headers: { 'content-type': 'application/json' },
           });
@@ -156,6 +187,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       }),
       // Webhook routes (`/webhooks/*`) and `context.live` for subscriptions and mutations.
       ...live.plugins,
+      eventStreams.plugin,
     ],
   });
   return {
@@ -163,6 +195,20 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     upstreams,
     observability,
     live,
+    attach: (server) =>
+      serve(server, {
+        yoga,
+        live,
+        eventStreams,
+        webSockets: createWebSockets(yoga, {
+          endpoint: '/graphql',
+          maxPayload: config.maxRequestBytes,
+          production: config.production,
+          originAllowed: originAllowed(config.cors),
+          max: config.live.maxSubscriptions,
+          perCaller: config.live.maxSubscriptionsPerCaller,
+        }),
+      }),
     close: async () => {
       await live.close();
       await rateLimit?.close();

@@ -51,7 +51,8 @@ async function main(): Promise<void> {
     logger,
     ...(simulator ? { examples: examplesFrom(simulator.data) } : {}),
   });
-  const server = createServer(gateway.yoga);
+  const server = createServer();
+  const serving = gateway.attach(server);
   server.listen(config.port, config.host);
   await once(server, 'listening');
 
@@ -67,8 +68,10 @@ async function main(): Promise<void> {
     const configured = Object.values(config.upstreams).map((u) => `${u.name}=${u.baseUrl ? 'configured' : 'NOT CONFIGURED'}`);
     logger.info(`Execution Gateway on ${url} over live upstreams (${configured.join(', ')})`);
     if (config.production && config.live.webhookSecret === null) {
-      // The workflows host signs nothing: without a shared secret anyone can post a forged completion.
-      logger.warn('WEBHOOK_SECRET is not set: /webhooks/* accept unauthenticated calls; set it (triggers then pass it in the webhook URL)');
+      // The workflows host signs nothing: without a secret a webhook cannot be told from a forgery, so it is only a prompt.
+      logger.warn(
+        'WEBHOOK_SECRET is not set: webhooks only prompt a re-read of their execution (subscribers see what the upstream confirms); set it to deliver verified webhooks as they arrive',
+      );
     }
   }
 
@@ -77,13 +80,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info(`${signal}: draining in-flight requests (up to ${drainTimeoutMs} ms)`);
-    const closed = new Promise<void>((resolve) => server.close(() => resolve()));
-    server.closeIdleConnections();
-    // Subscriptions complete now, so their open streams do not hold the drain until the deadline.
-    await gateway.live.close();
-    const deadline = setTimeout(() => server.closeAllConnections(), drainTimeoutMs);
-    deadline.unref();
-    await closed;
+    await serving.drain(drainTimeoutMs);
     await gateway.close();
     await simulator?.close();
     logger.info('stopped');

@@ -12,7 +12,7 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 describe('GraphiQL example tabs', () => {
-  it('has the five examples and the live tab (test/live.test.ts runs it)', () => {
+  it('has the five examples and the live tab (test/browser.test.ts runs it in the page, test/live.test.ts with a client)', () => {
     expect(graphiqlTabs(examplesFrom(h.simulator.data))).toHaveLength(6);
   });
   for (const index of [0, 1, 2, 3, 4]) {

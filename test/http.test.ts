@@ -4,10 +4,13 @@
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startSimulator } from '../src/simulator/index.ts';
 import { codesOf, type Harness, startHarness } from './helpers/harness.ts';
+import { ExecutionUpdated, sseClient, subscribe, workflowExecutionId, wsClient } from './helpers/live.ts';
+
 
 let h: Harness;
 beforeAll(async () => {
@@ -177,6 +180,83 @@ describe('graceful shutdown', () => {
     const [code] = await exited;
     expect(code).toBe(0);
     await expect(fetch(url.replace('/graphql', '/health'))).rejects.toThrow();
+  }, 30_000);
+});
+
+describe('graceful shutdown with keep-alive clients and subscriptions', () => {
+  it('answers with Connection: close once SIGTERM arrives, completes subscriptions on every transport, lets every request in flight finish, and exits long before the deadline', async () => {
+    const port = await freePort();
+    // The child's simulator is seeded as this one: the same ids.
+    const ids = await startSimulator({ clock: 'manual' });
+    const { runningExecution } = ids.data.picks;
+    const running = workflowExecutionId(ids.data.workflows.find((w) => w.executionIds.includes(runningExecution))!.id, runningExecution);
+    await ids.close();
+    const child = spawn(process.execPath, ['src/main.ts'], {
+      env: { ...process.env, PORT: String(port), SIMULATOR_LATENCY_MS: '300', SHUTDOWN_TIMEOUT_MS: '8000', LOG_LEVEL: 'warn' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const url = `http://127.0.0.1:${port}/graphql`;
+    for (let i = 0; i < 100; i++) {
+      const up = await fetch(url.replace('/graphql', '/health')).then((r) => r.ok, () => false);
+      if (up) break;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    const sse = sseClient(url);
+    const ws = wsClient(url);
+    const subs = [subscribe(sse, ExecutionUpdated, { id: running }), subscribe(ws, ExecutionUpdated, { id: running })];
+    await Promise.all(subs.map((sub) => sub.next(1, 10_000)));
+
+    // Four keep-alive connections, each sending its next request as soon as the last is answered.
+    const agent = new Agent({ keepAlive: true, maxSockets: 4 });
+    let signalledAt = Infinity;
+    const outcomes: { startedAt: number; endedAt: number; status: number | null; connection: string | null; error: string | null }[] = [];
+    const body = JSON.stringify({ query: '{ modelExecutions(first: 1) { totalCount } }' });
+    const send = () =>
+      new Promise<void>((resolve) => {
+        const startedAt = Date.now();
+        const request = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (response) => {
+          response.resume();
+          response.on('end', () => {
+            outcomes.push({ startedAt, endedAt: Date.now(), status: response.statusCode ?? null, connection: response.headers.connection ?? null, error: null });
+            resolve();
+          });
+        });
+        request.on('error', (error: NodeJS.ErrnoException) => {
+          outcomes.push({ startedAt, endedAt: Date.now(), status: null, connection: null, error: error.code ?? error.message });
+          resolve();
+        });
+        request.end(body);
+      });
+    const worker = async () => {
+      // Until the gateway is gone: its last answers, then connections refused.
+      while (!outcomes.some((o) => o.error !== null && o.startedAt > signalledAt)) await send();
+    };
+    const workers = Promise.all(Array.from({ length: 4 }, worker));
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    const exited = once(child, 'exit');
+    signalledAt = Date.now();
+    child.kill('SIGTERM');
+    await Promise.all(subs.map((sub) => sub.done));
+    const [code] = await exited;
+    const stoppedAfterMs = Date.now() - signalledAt;
+    await workers;
+    agent.destroy();
+    await ws.dispose();
+    sse.dispose();
+
+    expect(code).toBe(0);
+    // Subscriptions completed (not cut) on both transports.
+    for (const sub of subs) expect(sub.completed()).toBe(true);
+    // Nothing in flight was cut; every answer after SIGTERM told its client to go elsewhere.
+    const inFlight = outcomes.filter((o) => o.startedAt < signalledAt && o.endedAt >= signalledAt);
+    expect(inFlight.length).toBeGreaterThanOrEqual(1);
+    for (const outcome of inFlight) expect(outcome).toMatchObject({ status: 200, error: null });
+    const answeredAfter = outcomes.filter((o) => o.endedAt > signalledAt && o.status !== null);
+    for (const outcome of answeredAfter) expect(outcome.connection).toBe('close');
+    const failures = outcomes.filter((o) => o.error !== null).map((o) => o.error);
+    expect(new Set(failures)).toEqual(new Set(['ECONNREFUSED']));
+    // Keep-alive clients did not hold the drain until its 8 s deadline.
+    expect(stoppedAfterMs).toBeLessThan(3000);
   }, 30_000);
 });
 

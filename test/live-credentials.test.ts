@@ -60,7 +60,8 @@ describe('watchers keyed by credential', () => {
   });
 
   it('100 subscribers with one key cost one watcher and its polls, all with that key', async () => {
-    const h = await startHarness({ env: scaled });
+    // One caller with 100 subscriptions: above the default per-caller limit of 50.
+    const h = await startHarness({ env: { ...scaled, MAX_SUBSCRIPTIONS_PER_CALLER: '100' } });
     const id = runningExecution(h);
     const key = h.simulator.issueApiKey();
     const clients = Array.from({ length: 100 }, () => sseClient(h.url, { 'x-api-key': key }));

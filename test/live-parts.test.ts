@@ -1,9 +1,12 @@
 /**
- * The live watchers' small parts on their own: the poll pacing (pure) and a subscriber's channel.
+ * The live watchers' small parts on their own: the poll pacing (pure), a subscriber's channel,
+ * and the poll loop's choices (lease or not, prompts).
  */
 import { describe, expect, it } from 'vitest';
+import { type Coordination, createMemoryCoordination } from '../src/live/bus.ts';
 import { backlog, createChannel } from '../src/live/channel.ts';
-import { nextInterval, spread } from '../src/live/pacing.ts';
+import { nextInterval, type PollSettings, spread } from '../src/live/pacing.ts';
+import { createPollLoop } from '../src/live/poller.ts';
 
 describe('nextInterval', () => {
   const settings = { minMs: 20, maxMs: 150 };
@@ -91,5 +94,53 @@ describe('a subscriber’s channel', () => {
     expect(rest).toHaveLength(backlog);
     expect(rest.at(-1)).toBe(backlog + 10);
     expect(rest[0]).toBe(11);
+  });
+});
+
+describe('the poll loop', () => {
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+  /** A loop over `coordination` whose polls are counted. */
+  function counting(coordination: Coordination, settings: PollSettings) {
+    let polls = 0;
+    const loop = createPollLoop({
+      name: 'thing:key',
+      coordination,
+      settings,
+      poll: async () => {
+        polls++;
+        return 'unchanged';
+      },
+      warn: () => undefined,
+    });
+    return { loop, polls: () => polls };
+  }
+
+  it('polls on its own when a lease cannot be asked for (a hung or refusing Redis), and defers to the holder otherwise', async () => {
+    const settings = { minMs: 20, maxMs: 40, leaseMs: 1000 };
+    const failing = counting({ ...createMemoryCoordination(), lease: () => Promise.reject(new Error('Command timed out')) }, settings);
+    const held = counting({ ...createMemoryCoordination(), lease: async () => false }, settings);
+    failing.loop.start();
+    held.loop.start();
+    await sleep(300);
+    expect(failing.polls()).toBeGreaterThan(3);
+    expect(failing.loop.polling()).toBe(true);
+    expect(held.polls()).toBe(0);
+    expect(held.loop.polling()).toBe(false);
+    await Promise.all([failing.loop.stop(), held.loop.stop()]);
+  });
+
+  it('turns a burst of prompts into one read per prompt gap', async () => {
+    const { loop, polls } = counting(createMemoryCoordination(), { minMs: 3_600_000, maxMs: 3_600_000, leaseMs: 7_200_000, promptGapMs: 100 });
+    loop.start();
+    const started = Date.now();
+    while (Date.now() - started < 450) {
+      for (let i = 0; i < 50; i++) loop.poke();
+      await sleep(5);
+    }
+    await sleep(120);
+    // ~450 ms of prompts at a 100 ms gap: 5 reads (the first at once), never one per prompt.
+    expect(polls()).toBeGreaterThanOrEqual(4);
+    expect(polls()).toBeLessThanOrEqual(6);
+    await loop.stop();
   });
 });

@@ -26,7 +26,8 @@ const scaled = { LIVE_POLL_MIN_MS: '20', LIVE_POLL_MAX_MS: '150', LIVE_LEASE_MS:
 
 let h: Harness;
 beforeAll(async () => {
-  h = await startHarness({ env: scaled });
+  // 100 subscribers from one address below: above the default per-caller limit of 50.
+  h = await startHarness({ env: { ...scaled, MAX_SUBSCRIPTIONS_PER_CALLER: '100' } });
 });
 afterAll(() => h?.close());
 

@@ -1,7 +1,8 @@
 /**
- * Webhook intake: a completion notification reaches subscribers at once (polls are an hour
- * apart here, so only the webhook can deliver it), repeats are dropped, and a malformed,
- * oversized or unauthenticated call gets a 4xx and changes nothing.
+ * Webhook intake: with WEBHOOK_SECRET a verified completion notification reaches subscribers at
+ * once (polls are an hour apart here, so only the webhook can deliver it), repeats are dropped,
+ * and a malformed, oversized or unauthenticated call gets a 4xx and changes nothing. Without it,
+ * a webhook only prompts a rate-limited re-read: subscribers see what the upstream confirms.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createMemoryCoordination } from '../src/live/bus.ts';
@@ -9,7 +10,7 @@ import { predictionWebhookFields } from '../src/live/webhooks.ts';
 import { encodeGlobalId } from '../src/schema/ids.ts';
 import { workflowsRoutes } from '../src/simulator/index.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
-import { execution, ExecutionUpdated, sleep, sseClient, subscribe, workflowExecutionId } from './helpers/live.ts';
+import { eventually, execution, ExecutionUpdated, sleep, sseClient, subscribe, workflowExecutionId } from './helpers/live.ts';
 
 const secret = 'webhook-secret-for-tests';
 let h: Harness;
@@ -147,6 +148,102 @@ describe('webhook latency', () => {
     const again = await post('/webhooks/workflows', body);
     expect(again.status).toBe(200);
     expect(await again.json()).toEqual({ ok: true, duplicate: true });
+    client.dispose();
+  });
+});
+
+// Without WEBHOOK_SECRET (the default): a webhook cannot be told from a forgery, so it is only a prompt.
+describe('unauthenticated webhooks are prompts', () => {
+  let open: Harness;
+  let openBase: string;
+  beforeAll(async () => {
+    // Polls an hour apart: every read below is one a webhook prompted.
+    open = await startHarness({ env: { LIVE_POLL_MIN_MS: '3600000', LIVE_POLL_MAX_MS: '3600000' } });
+    openBase = open.url.replace(/\/graphql$/, '');
+  });
+  afterAll(() => open?.close());
+
+  const detailCalls = () => open.simulator.hits()[workflowsRoutes.detail] ?? 0;
+  const postOpen = (path: string, body: unknown) =>
+    fetch(`${openBase}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const watch = (id: string) => {
+    const workflowId = open.simulator.data.workflows.find((w) => w.executionIds.includes(id))!.id;
+    const client = sseClient(open.url);
+    return { client, sub: subscribe(client, ExecutionUpdated, { id: workflowExecutionId(workflowId, id) }) };
+  };
+
+  it('1,000 forged webhooks for one watched execution cost a handful of upstream reads', async () => {
+    const { runningFailingExecution: id } = open.simulator.data.picks;
+    const { client, sub } = watch(id);
+    await sub.next(1);
+    const before = detailCalls();
+    const started = Date.now();
+    const forged = { ...open.simulator.data.workflowExecution(id)!, status: 'failed' };
+    const answers = await Promise.all(Array.from({ length: 1000 }, () => postOpen('/webhooks/workflows', forged).then((r) => r.status)));
+    await sleep(1200); // past the last prompt's gap
+    const reads = detailCalls() - before;
+    const elapsed = Date.now() - started;
+    console.log(`[webhooks] 1,000 forged webhooks in ${elapsed} ms: ${reads} upstream reads`);
+    expect(sub.events.map((event) => execution(event)['status'])).toEqual(['RUNNING']);
+    expect(new Set(answers)).toEqual(new Set([202]));
+    // At most one prompted read per second per watcher, however many webhooks.
+    expect(reads).toBeGreaterThanOrEqual(1);
+    expect(reads).toBeLessThanOrEqual(Math.ceil(elapsed / 1000) + 1);
+    client.dispose();
+  });
+
+  it('a prediction webhook without the secret prompts a re-read of the prediction, and is not merged', async () => {
+    const { modelExecutionRunning: id } = open.simulator.data.picks;
+    const client = sseClient(open.url);
+    const sub = subscribe(client, ExecutionUpdated, { id: encodeGlobalId({ typename: 'ModelExecution', executionId: id }) });
+    await sub.next(1);
+    const predictionReads = () => open.simulator.requests().filter((r) => r.path.endsWith(`/prediction/${id}`)).length;
+    const before = predictionReads();
+    const answer = await postOpen('/webhooks/models', { exec_id: id, status: 'succeeded', output: ['https://attacker.example/x.png'], error: '' });
+    await sleep(200);
+    expect(sub.completed()).toBe(false);
+    expect(JSON.stringify(sub.events)).not.toContain('attacker.example');
+    expect(answer.status).toBe(202);
+    await eventually(() => predictionReads() > before, 2000, 'the prompted prediction read');
+    client.dispose();
+  });
+
+  it('a webhook for an execution nobody watches costs no upstream call', async () => {
+    const before = open.simulator.totalHits();
+    const { completedTextExecution: id } = open.simulator.data.picks;
+    expect((await postOpen('/webhooks/workflows', open.simulator.data.workflowExecution(id))).status).toBe(202);
+    await sleep(100);
+    expect(open.simulator.totalHits()).toBe(before);
+  });
+  // Last: it moves the simulated clock past every running execution's end.
+  it('a forged COMPLETED only prompts a re-read: the subscriber sees the upstream’s RUNNING, and the genuine completion still gets through', async () => {
+    const { runningExecution: id } = open.simulator.data.picks;
+    const { client, sub } = watch(id);
+    await sub.next(1);
+    expect(execution(sub.events[0])).toMatchObject({ status: 'RUNNING' });
+    const before = detailCalls();
+    const forged = { ...open.simulator.data.workflowExecution(id)!, status: 'completed', output: ['https://attacker.example/phish.png'] };
+    const answer = await postOpen('/webhooks/workflows', forged);
+    await sleep(200);
+    expect(sub.completed()).toBe(false);
+    for (const event of sub.events) {
+      expect(execution(event)['status']).toBe('RUNNING');
+      expect(JSON.stringify(event)).not.toContain('attacker.example');
+    }
+    expect(answer.status).toBe(202);
+    expect(await answer.json()).toEqual({ ok: true, prompted: true });
+    // The prompt made the watcher read the execution again, with its own credential.
+    await eventually(() => detailCalls() > before, 2000, 'the prompted re-read');
+    // Later the execution really completes, and the host's webhook says so: the forged one took no dedup slot.
+    open.simulator.advance(10 * 60_000);
+    const genuine = open.simulator.data.workflowExecution(id)!;
+    expect(genuine['status']).toBe('completed');
+    await sleep(1000); // past the forged prompt's gap, to time a prompt alone
+    const sent = performance.now();
+    expect((await postOpen('/webhooks/workflows', genuine)).status).toBe(202);
+    await sub.done;
+    console.log(`[webhooks] prompt: webhook POST → re-read → subscriber event: ${(performance.now() - sent).toFixed(1)} ms`);
+    expect(execution(sub.events.at(-1))).toMatchObject({ status: 'COMPLETED', isTerminal: true, output: genuine['output'] });
     client.dispose();
   });
 });

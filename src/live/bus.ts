@@ -19,8 +19,15 @@ export type LiveMessage =
 
 export type Unsubscribe = () => Promise<void>;
 
+/**
+ * Whom a publish reached: every replica's subscribers (`all`), or, while the shared bus is
+ * unavailable, this replica's only (`local`): the others then rely on their own polls.
+ */
+export type Reach = 'all' | 'local';
+
 export interface Bus {
-  publish(topic: string, message: LiveMessage): Promise<void>;
+  /** Never fails for want of the shared bus: then it reaches this replica's subscribers only. */
+  publish(topic: string, message: LiveMessage): Promise<Reach>;
   /** Resolves once messages published from now on are delivered to `handler`. */
   subscribe(topic: string, handler: (message: LiveMessage) => void): Promise<Unsubscribe>;
   close(): Promise<void>;
@@ -35,6 +42,11 @@ export interface Coordination {
   lease(name: string, ttlMs: number): Promise<boolean>;
   /** Gives the lease up if this replica holds it. */
   release(name: string): Promise<void>;
+  /**
+   * False while the replicas cannot share work through it (Redis unreachable): each replica then
+   * polls what it watches itself, and hears no other replica's changes.
+   */
+  shared(): boolean;
   close(): Promise<void>;
 }
 
@@ -64,6 +76,7 @@ export function createMemoryBus(): Bus {
     publish: async (topic, message) => {
       // Delivered after the publisher's turn, as a network bus would.
       for (const handler of [...(handlers.get(topic) ?? [])]) queueMicrotask(() => handler(message));
+      return 'all';
     },
     subscribe: async (topic, handler) => {
       const set = handlers.get(topic) ?? new Set();
@@ -97,6 +110,7 @@ export function createMemoryCoordination(now: () => number = Date.now): Coordina
     // One instance: it always holds every lease.
     lease: async () => true,
     release: async () => undefined,
+    shared: () => true,
     close: async () => seen.clear(),
   };
 }

@@ -6,6 +6,7 @@
  */
 import { type Plugin, useExtendContext } from 'graphql-yoga';
 import type { LiveConfig } from '../config.ts';
+import { type Admission, createAdmission } from './admission.ts';
 import { type Bus, type Coordination, createMemoryBus, createMemoryCoordination } from './bus.ts';
 import { createRedisLive } from './redis.ts';
 import { createWatches, type WatchLogger, type Watches } from './watch.ts';
@@ -14,6 +15,14 @@ import { useWebhooks, webhookPaths } from './webhooks.ts';
 export { type ExecutionRef, type ReaderSession, bulkReader, bulkSource, executionReader, executionSource } from './sources.ts';
 export type { Reader, Source } from './watch.ts';
 export { webhookPaths } from './webhooks.ts';
+export { registerLiveMetrics } from './metrics.ts';
+
+/** Whether replicas share the work right now. */
+export interface LiveHealth {
+  readonly transport: 'memory' | 'redis';
+  /** Redis is unreachable: every replica polls what it watches, webhooks reach its own subscribers only. */
+  readonly degraded: boolean;
+}
 
 export interface Live {
   readonly watches: Watches;
@@ -24,6 +33,9 @@ export interface Live {
   readonly workflowWebhookUrl: string | null;
   /** `redis` when replicas share the bus, else `memory`. */
   readonly transport: 'memory' | 'redis';
+  /** Open subscriptions, in all and per caller (`MAX_SUBSCRIPTIONS`, `MAX_SUBSCRIPTIONS_PER_CALLER`). */
+  readonly admission: Admission;
+  health(): LiveHealth;
   /** The webhook routes and `context.live`. */
   readonly plugins: readonly Plugin[];
   /** Stops every watcher, then closes the Redis connections. */
@@ -37,6 +49,11 @@ export function createLive(config: LiveConfig, logger?: WatchLogger): Live {
     const redis = createRedisLive({
       url: config.redisUrl,
       onError: (error) => logger?.warn({ err: error.message }, 'redis error'),
+      onSharing: (shared) =>
+        logger?.warn(
+          { redis: shared ? 'back' : 'unavailable' },
+          shared ? 'live: Redis is back, replicas share polls and events again' : 'live: Redis unavailable, each replica polls what it watches',
+        ),
     });
     ({ bus, coordination } = redis);
   } else {
@@ -57,6 +74,8 @@ export function createLive(config: LiveConfig, logger?: WatchLogger): Live {
     watches,
     workflowWebhookUrl,
     transport: config.redisUrl ? 'redis' : 'memory',
+    admission: createAdmission({ max: config.maxSubscriptions, perCaller: config.maxSubscriptionsPerCaller }),
+    health: () => ({ transport: live.transport, degraded: !coordination.shared() }),
     plugins: [
       useWebhooks({ bus, coordination, secret: config.webhookSecret, maxBytes: config.webhookMaxBytes, logger }),
       // Typed for the context it adds; yoga's plugin list is typed for the initial context.

@@ -14,6 +14,8 @@ export interface PollSettings {
   readonly factor?: number;
   /** ± share of random spread on every interval. @default 0.1 */
   readonly jitter?: number;
+  /** Least time between two reads prompted by webhooks (bursts are coalesced into one). @default 1000 */
+  readonly promptGapMs?: number;
 }
 
 /** What the last poll found. */

@@ -3,6 +3,11 @@
  * Redis pub/sub channels, webhook dedup is `SET NX PX`, and the right to poll an execution with
  * one credential is a lease (a key holding this replica's id, with an expiry the holder renews on
  * every poll, so a replica that dies loses it within one lease time).
+ *
+ * Redis going away must not stall anyone: no command waits for a connection (nothing is queued
+ * offline), so while either connection is down `shared()` is false, leases and dedup fail at once,
+ * and a publish reaches this replica's own subscribers. Watchers then poll on their own until
+ * Redis is back; the channels are subscribed again on every reconnect.
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -12,7 +17,11 @@ export interface RedisLiveOptions {
   readonly url: string;
   /** Prefix of every key and channel. @default 'execution-gateway:' */
   readonly prefix?: string;
+  /** How long one command may take before it fails (a hung Redis counts as a lost one). @default 2000 */
+  readonly commandTimeoutMs?: number;
   readonly onError?: (error: Error) => void;
+  /** Replicas stopped (false) or started again (true) sharing work through Redis. */
+  readonly onSharing?: (shared: boolean) => void;
 }
 
 export interface RedisLive {
@@ -41,17 +50,51 @@ async function quit(client: Redis): Promise<void> {
   }
 }
 
+const asError = (error: unknown) => (error instanceof Error ? error : new Error(String(error)));
+const ready = (client: Redis) => client.status === 'ready';
+
+type Handler = (message: LiveMessage) => void;
+
 export function createRedisLive(options: RedisLiveOptions): RedisLive {
   const prefix = options.prefix ?? 'execution-gateway:';
   const onError = options.onError ?? (() => undefined);
+  const connection = {
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
+    commandTimeout: options.commandTimeoutMs ?? 2000,
+    // Channels are subscribed again from `channels` below, the only record of them.
+    autoResubscribe: false,
+  };
   // A subscribed connection can do nothing else: one for commands, one for messages.
-  const commands = new Redis(options.url, { maxRetriesPerRequest: 2 });
-  const messages = new Redis(options.url, { maxRetriesPerRequest: 2 });
+  const commands = new Redis(options.url, connection);
+  const messages = new Redis(options.url, connection);
   commands.on('error', onError);
   messages.on('error', onError);
   const owner = randomUUID();
   /** Per channel: its handlers, and the one SUBSCRIBE every subscriber to it waits on. */
-  const channels = new Map<string, { readonly handlers: Set<(message: LiveMessage) => void>; readonly subscribed: Promise<unknown> }>();
+  const channels = new Map<string, { readonly handlers: Set<Handler>; readonly subscribed: Promise<unknown> }>();
+  const shared = () => ready(commands) && ready(messages);
+
+  let sharing = false;
+  let everShared = false;
+  const sharingChanged = () => {
+    const now = shared();
+    if (now === sharing) return;
+    sharing = now;
+    if (now && !everShared) {
+      everShared = true;
+      return;
+    }
+    options.onSharing?.(now);
+  };
+  for (const client of [commands, messages]) {
+    client.on('ready', sharingChanged);
+    client.on('close', sharingChanged);
+  }
+  messages.on('ready', () => {
+    const all = [...channels.keys()];
+    if (all.length > 0) messages.subscribe(...all).catch((error: unknown) => onError(asError(error)));
+  });
 
   messages.on('message', (channel: string, text: string) => {
     const set = channels.get(channel)?.handlers;
@@ -60,21 +103,40 @@ export function createRedisLive(options: RedisLiveOptions): RedisLive {
     try {
       message = liveJson.parse(text) as LiveMessage;
     } catch (error) {
-      onError(error instanceof Error ? error : new Error(String(error)));
+      onError(asError(error));
       return;
     }
     for (const handler of [...set]) handler(message);
   });
 
+  /** What Redis would have brought back to this replica's subscribers, brought without it. */
+  const deliverHere = (channel: string, message: LiveMessage) => {
+    for (const handler of [...(channels.get(channel)?.handlers ?? [])]) queueMicrotask(() => handler(message));
+  };
+
   const bus: Bus = {
     publish: async (topic, message) => {
-      await commands.publish(prefix + topic, liveJson.stringify(message));
+      const channel = prefix + topic;
+      if (ready(commands)) {
+        try {
+          await commands.publish(channel, liveJson.stringify(message));
+          // Our own subscriber connection is down: Redis cannot bring it back to us.
+          if (!ready(messages)) deliverHere(channel, message);
+          return 'all';
+        } catch (error) {
+          onError(asError(error));
+        }
+      }
+      deliverHere(channel, message);
+      return 'local';
     },
     subscribe: async (topic, handler) => {
       const channel = prefix + topic;
       let entry = channels.get(channel);
       if (!entry) {
-        const created = { handlers: new Set<(message: LiveMessage) => void>(), subscribed: messages.subscribe(channel) };
+        // While disconnected the channel is only recorded: the reconnect subscribes it.
+        const subscribed = ready(messages) ? messages.subscribe(channel) : Promise.resolve();
+        const created = { handlers: new Set<Handler>(), subscribed };
         channels.set(channel, created);
         // A failed SUBSCRIBE must not leave a channel that later subscribers take as subscribed.
         created.subscribed.catch(() => {
@@ -91,7 +153,7 @@ export function createRedisLive(options: RedisLiveOptions): RedisLive {
         own.handlers.delete(handler);
         if (own.handlers.size === 0 && channels.get(channel) === own) {
           channels.delete(channel);
-          await messages.unsubscribe(channel).catch(onError);
+          if (ready(messages)) await messages.unsubscribe(channel).catch((error: unknown) => onError(asError(error)));
         }
       };
     },
@@ -101,15 +163,19 @@ export function createRedisLive(options: RedisLiveOptions): RedisLive {
     },
   };
 
+  /** Runs a command now, or fails at once: nothing waits for Redis to come back. */
+  const now = <T>(run: () => Promise<T>): Promise<T> =>
+    ready(commands) ? run() : Promise.reject(new Error('Redis is unavailable'));
+
   const coordination: Coordination = {
-    firstSeen: async (key, ttlMs) => (await commands.set(`${prefix}seen:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK',
-    forget: async (key) => {
-      await commands.del(`${prefix}seen:${key}`);
-    },
-    lease: async (name, ttlMs) => (await commands.eval(leaseScript, 1, `${prefix}lease:${name}`, owner, ttlMs)) === 1,
+    firstSeen: (key, ttlMs) => now(async () => (await commands.set(`${prefix}seen:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK'),
+    forget: (key) => now(async () => void (await commands.del(`${prefix}seen:${key}`))),
+    lease: (name, ttlMs) => now(async () => (await commands.eval(leaseScript, 1, `${prefix}lease:${name}`, owner, ttlMs)) === 1),
+    // Unreachable: the lease expires by itself.
     release: async (name) => {
-      await commands.eval(releaseScript, 1, `${prefix}lease:${name}`, owner);
+      if (ready(commands)) await commands.eval(releaseScript, 1, `${prefix}lease:${name}`, owner);
     },
+    shared,
     close: () => quit(commands),
   };
 

@@ -62,7 +62,8 @@ export function createSubscribers<T>(isTerminal: (value: T) => boolean, onOver: 
     },
     start: (subscriber, first) => {
       subscriber.ready = true;
-      deliver(subscriber, first);
+      // The shared state's print, not a copy per subscriber: a large output is held once however many watch it.
+      deliver(subscriber, first, first === last?.value ? last.print : undefined);
       const { pending } = subscriber;
       subscriber.pending = undefined;
       if (pending !== undefined) deliver(subscriber, pending);

@@ -38,10 +38,10 @@ export interface Watches {
    * The current state first (read with `reader`, so an unreadable thing fails here, before any
    * stream), then one value per change; ends after a terminal value, or once `signal` aborts (the
    * client left): before the first value that rejects with the abort reason. If the upstream
-   * starts refusing the credential, the stream ends with that error.
+   * starts refusing the credential, the stream ends with that error. Refused once closed.
    */
   open<T>(source: Source<T>, reader: Reader<T>, signal?: AbortSignal): Promise<AsyncIterableIterator<T>>;
-  /** Watchers on this replica, how many of them poll (hold their lease), and their subscribers. */
+  /** Watchers on this replica, how many of them poll (hold their lease, or poll alone while Redis is away), and their subscribers. */
   stats(): { readonly watching: number; readonly polling: number; readonly subscribers: number };
   close(): Promise<void>;
 }
@@ -102,9 +102,12 @@ export function createWatches(deps: {
     return created;
   };
 
+  let closed = false;
   return {
     open: async (source, reader, signal) => {
       signal?.throwIfAborted();
+      // Closing (a drain): a new watcher would outlive the streams just ended.
+      if (closed) throw new Error('live updates are closed');
       return subscribe(watcherFor(source, reader), signal);
     },
     stats: () => {
@@ -116,6 +119,7 @@ export function createWatches(deps: {
       };
     },
     close: async () => {
+      closed = true;
       await Promise.all([...watchers.values()].map((watcher) => watcher.finish()));
       await Promise.all([...stopping]);
     },

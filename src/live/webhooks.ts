@@ -1,16 +1,22 @@
 /**
  * Webhook intake, a yoga plugin answering before GraphQL does:
  * - `POST /webhooks/workflows`: the workflows host's completion notification, the same JSON as
- *   `GET /executions/{id}` (docs/upstreams.md A6), pushed to the execution's subscribers as its new state
- *   and, for a bulk member, a nudge to the bulk's poller.
+ *   `GET /executions/{id}` (docs/upstreams.md A6), about a workflow execution and, for a bulk
+ *   member, its bulk.
  * - `POST /webhooks/models`: a prediction webhook (docs/upstreams.md B6: `exec_id`, `status`
- *   `succeeded|failed`, `output`, `error`; the older `id`/`success` form too), merged onto the
- *   prediction's last state.
- * Both are deduplicated on execution id + status (the hosts retry deliveries), remembered as a
- * hash; an execution id over 128 characters is refused. With
- * `WEBHOOK_SECRET` set, a call must carry it in `X-Webhook-Secret` (what the models host sends)
- * or as `?secret=` in the URL (the workflows host sends no header); it is compared in constant
- * time. A malformed, oversized or unauthenticated call gets a 4xx and changes nothing.
+ *   `succeeded|failed`, `output`, `error`; the older `id`/`success` form too).
+ *
+ * A webhook is a prompt, not a state. The workflows host signs nothing, so without
+ * `WEBHOOK_SECRET` anyone could post one: an unauthenticated webhook only makes every watcher of
+ * that execution (on every replica, each with its own credential) re-read it now, rate-limited per
+ * watcher (poller.ts), and subscribers see what the upstream confirms. It takes no dedup slot, so
+ * a forged one cannot hide the genuine one. With `WEBHOOK_SECRET` set, a call must carry it in
+ * `X-Webhook-Secret` (what the models host sends) or as `?secret=` (the workflows host sends no
+ * header), compared in constant time; such a verified webhook is delivered as it is (a prediction
+ * webhook merged onto the last state), deduplicated on execution id + status (the hosts retry),
+ * remembered as a hash. An execution id over 128 characters is refused. A malformed, oversized or
+ * unauthenticated call gets a 4xx and changes nothing. While Redis is away a webhook still reaches
+ * this replica's watchers (202), never a 503.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Plugin } from 'graphql-yoga';
@@ -26,7 +32,7 @@ export const webhookPaths = { workflows: '/webhooks/workflows', models: '/webhoo
 export interface WebhookOptions {
   readonly bus: Bus;
   readonly coordination: Coordination;
-  /** Required secret, or null to accept unauthenticated calls (as the workflows host documents). */
+  /** Required secret (verified webhooks are delivered as they are), or null: every webhook is a prompt to re-read. */
   readonly secret: string | null;
   /** Largest body accepted, bytes. */
   readonly maxBytes: number;
@@ -93,28 +99,49 @@ export function predictionWebhookFields(body: Record<string, unknown>): { id: st
   };
 }
 
+/** What a valid webhook says: which execution (and bulk), and, when it is believed, its new state. */
+interface Webhook {
+  /** Execution id + status: what dedup remembers. */
+  readonly identity: string;
+  /** The topics whose watchers should look again. */
+  readonly topics: readonly string[];
+  /** The webhook taken as it is (only when verified). */
+  readonly messages: readonly (readonly [string, LiveMessage])[];
+}
+
 export function useWebhooks(options: WebhookOptions): Plugin {
   const { bus, coordination, secret, maxBytes, logger } = options;
   const dedupTtlMs = options.dedupTtlMs ?? 24 * 60 * 60 * 1000;
+  const warn = (error: unknown, message: string) =>
+    logger?.warn({ err: error instanceof Error ? error.message : String(error) }, message);
 
-  /** Publishes once per execution id + status; a repeat is acknowledged and dropped. */
-  const deliver = async (identity: string, messages: readonly [string, LiveMessage][]): Promise<Outcome> => {
-    // Fixed-size keys whatever the caller sent.
-    const dedupKey = createHash('sha256').update(identity, 'utf8').digest('base64url');
-    if (!(await coordination.firstSeen(dedupKey, dedupTtlMs))) return { status: 200, body: { ok: true, duplicate: true } };
-    try {
-      await Promise.all(messages.map(([topic, message]) => bus.publish(topic, message)));
-    } catch (error) {
-      // The caller gets a 503 and retries: its retry must not be taken for a repeat of a delivered call.
-      await coordination.forget(dedupKey).catch((forgetError: unknown) =>
-        logger?.warn({ err: forgetError instanceof Error ? forgetError.message : String(forgetError) }, 'webhook dedup key not forgotten'),
-      );
-      throw error;
-    }
-    return { status: 200, body: { ok: true } };
+  /** Every watcher of these topics re-reads the execution with its own credential; nothing of the body is believed. */
+  const prompt = async (webhook: Webhook): Promise<Outcome> => {
+    await Promise.all(webhook.topics.map((topic) => bus.publish(topic, { kind: 'poke' })));
+    return { status: 202, body: { ok: true, prompted: true } };
   };
 
-  const workflows = (json: unknown): Promise<Outcome> | Outcome => {
+  /** A verified webhook, published as it is once per execution id + status; a repeat is acknowledged and dropped. */
+  const deliver = async (webhook: Webhook): Promise<Outcome> => {
+    // Fixed-size keys whatever the caller sent.
+    const dedupKey = createHash('sha256').update(webhook.identity, 'utf8').digest('base64url');
+    let first: boolean | null;
+    try {
+      first = await coordination.firstSeen(dedupKey, dedupTtlMs);
+    } catch (error) {
+      // No shared memory of what was seen (Redis away): a repeat only resends a state subscribers already have.
+      warn(error, 'webhook dedup unavailable');
+      first = null;
+    }
+    if (first === false) return { status: 200, body: { ok: true, duplicate: true } };
+    const reaches = await Promise.all(webhook.messages.map(([topic, message]) => bus.publish(topic, message)));
+    if (reaches.every((reach) => reach === 'all')) return { status: 200, body: { ok: true } };
+    // Only this replica's subscribers got it: the host's retry must not be taken for a repeat.
+    if (first) await coordination.forget(dedupKey).catch((error: unknown) => warn(error, 'webhook dedup key not forgotten'));
+    return { status: 202, body: { ok: true, local: true } };
+  };
+
+  const workflows = (json: unknown): Webhook | Outcome => {
     let execution: model.WorkflowExecution;
     try {
       execution = normaliseExecutionDetails(parseExecutionDetails(json));
@@ -122,20 +149,30 @@ export function useWebhooks(options: WebhookOptions): Plugin {
       return refused(400, 'expected the JSON of GET /executions/{id}: execution_id, workflow_id and status');
     }
     if (execution.executionId.length > maxIdLength) return refused(400, `execution_id must be at most ${maxIdLength} characters`);
-    const messages: [string, LiveMessage][] = [[topics.execution('WORKFLOW', execution.executionId), { kind: 'state', value: execution }]];
-    if (execution.bulkId) messages.push([topics.bulk(execution.workflowId, execution.bulkId), { kind: 'poke' }]);
-    return deliver(`workflows:${execution.executionId}:${execution.upstreamStatus.toLowerCase()}`, messages);
+    const topic = topics.execution('WORKFLOW', execution.executionId);
+    const messages: [string, LiveMessage][] = [[topic, { kind: 'state', value: execution }]];
+    const bulk = execution.bulkId ? topics.bulk(execution.workflowId, execution.bulkId) : null;
+    if (bulk) messages.push([bulk, { kind: 'poke' }]);
+    return {
+      identity: `workflows:${execution.executionId}:${execution.upstreamStatus.toLowerCase()}`,
+      topics: bulk ? [topic, bulk] : [topic],
+      messages,
+    };
   };
 
-  const models = (json: unknown): Promise<Outcome> | Outcome => {
+  const models = (json: unknown): Webhook | Outcome => {
     if (!isPlainObject(json)) return refused(400, 'expected a JSON object');
     const parsed = predictionWebhookFields(json);
     if (typeof parsed === 'string') return refused(400, parsed);
-    const message: LiveMessage = { kind: 'patch', fields: parsed.fields };
-    return deliver(`models:${parsed.id}:${String(parsed.fields['status'])}`, [[topics.execution('MODEL', parsed.id), message]]);
+    const topic = topics.execution('MODEL', parsed.id);
+    return {
+      identity: `models:${parsed.id}:${String(parsed.fields['status'])}`,
+      topics: [topic],
+      messages: [[topic, { kind: 'patch', fields: parsed.fields }]],
+    };
   };
 
-  const handle = async (request: Request, url: URL, handler: (json: unknown) => Promise<Outcome> | Outcome): Promise<Outcome> => {
+  const handle = async (request: Request, url: URL, read: (json: unknown) => Webhook | Outcome): Promise<Outcome> => {
     if (request.method !== 'POST') return refused(405, 'POST only');
     if (secret !== null) {
       const given = request.headers.get('x-webhook-secret') ?? url.searchParams.get('secret');
@@ -150,20 +187,22 @@ export function useWebhooks(options: WebhookOptions): Plugin {
     } catch {
       return refused(400, 'body is not JSON');
     }
-    return handler(json);
+    const webhook = read(json);
+    if ('status' in webhook) return webhook;
+    // Past the secret check, a call is verified exactly when there is a secret to check.
+    return secret === null ? prompt(webhook) : deliver(webhook);
   };
 
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
-      const handler = url.pathname === webhookPaths.workflows ? workflows : url.pathname === webhookPaths.models ? models : null;
-      if (!handler) return;
+      const read = url.pathname === webhookPaths.workflows ? workflows : url.pathname === webhookPaths.models ? models : null;
+      if (!read) return;
       let outcome: Outcome;
       try {
-        outcome = await handle(request, url, handler);
+        outcome = await handle(request, url, read);
       } catch (error) {
-        // The bus or the coordination is down: 503 makes the host retry later.
         logger?.warn({ err: error instanceof Error ? error.message : String(error), path: url.pathname }, 'webhook not delivered');
-        outcome = refused(503, 'not delivered, retry later');
+        outcome = refused(500, 'not delivered');
       }
       endResponse(
         new fetchAPI.Response(JSON.stringify(outcome.body), {

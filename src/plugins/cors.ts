@@ -14,11 +14,17 @@ function isLoopback(origin: string): boolean {
   return (url.protocol === 'http:' || url.protocol === 'https:') && loopbackHosts.has(url.hostname);
 }
 
-export function corsFor(config: CorsConfig): (request: Request) => CORSOptions {
+/** Whether a page of `origin` may read answers here (and open a WebSocket: src/edge/websocket.ts). */
+export function originAllowed(config: CorsConfig): (origin: string) => boolean {
   const allowed = new Set(config.origins);
+  return (origin) => allowed.has(origin) || (config.loopback && isLoopback(origin));
+}
+
+export function corsFor(config: CorsConfig): (request: Request) => CORSOptions {
+  const allows = originAllowed(config);
   return (request) => {
     const origin = request.headers.get('origin');
-    if (origin === null || !(allowed.has(origin) || (config.loopback && isLoopback(origin)))) return false;
+    if (origin === null || !allows(origin)) return false;
     return {
       origin: [origin],
       // Callers authenticate with headers, never cookies: a browser's ambient credentials are not asked for.

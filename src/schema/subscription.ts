@@ -1,11 +1,12 @@
 /**
- * Subscriptions over Server-Sent Events (yoga's GraphQL over SSE, distinct connections mode):
+ * Subscriptions, whatever the transport (SSE in both modes, graphql-ws over WebSocket: src/edge):
  * an execution's or a bulk's current state first, then one event per change, then the stream
  * completes once it is terminal. However many subscribe, each execution has one shared upstream
- * poll per credential (src/live), and a webhook reaches subscribers at once.
+ * poll per credential (src/live), and a webhook has it read again at once.
  */
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Context } from '../context.ts';
+import { callerOf } from '../edge/caller.ts';
 import { badUserInput } from '../errors.ts';
 import {
   bulkReader,
@@ -81,10 +82,26 @@ function leaving(context: Context): AbortSignal | undefined {
   return (context as Context & Partial<Pick<YogaInitialContext, 'request'>>).request?.signal;
 }
 
-/** One subscriber to a shared watch: ends when the client leaves, counted while it lasts. */
+/**
+ * One subscriber to a shared watch: ends when the client leaves, counted while it lasts. Its slot
+ * (MAX_SUBSCRIPTIONS, per caller) is taken before any upstream call and given back at its end.
+ * A per-caller rate limit, where the gateway has one, charges subscriptions at the same place.
+ */
 async function subscribeTo<T>(context: Context, subscription: string, source: Source<T>, reader: Reader<T>): Promise<AsyncIterableIterator<T | Error>> {
-  const events = await liveOf(context).watches.open(source, reader, leaving(context));
-  return counted(events, context.observer.subscriptionStarted(subscription));
+  const live = liveOf(context);
+  const release = live.admission.admit(callerOf(context));
+  let events: AsyncIterableIterator<T>;
+  try {
+    events = await live.watches.open(source, reader, leaving(context));
+  } catch (error) {
+    release();
+    throw error;
+  }
+  const ended = context.observer.subscriptionStarted(subscription);
+  return counted(events, () => {
+    ended();
+    release();
+  });
 }
 
 export function liveOf(context: Context): Live {

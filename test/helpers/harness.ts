@@ -66,7 +66,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     examples: examplesFrom(simulator.data),
     ...(options.logger ? { logger: options.logger } : {}),
   });
-  server.on('request', gateway.yoga);
+  const serving = gateway.attach(server);
   const url = `http://127.0.0.1:${port}/graphql`;
   const clientWith = (headers: Record<string, string>) => new GraphQLClient(url, { headers, errorPolicy: 'all' });
   return {
@@ -85,8 +85,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       return { status: response.status, body: (await response.json()) as GraphQLBody };
     },
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await serving.close();
       await gateway.close();
       if (!options.sharedSimulator) await simulator.close();
     },

@@ -1,8 +1,10 @@
 /**
  * Subscriptions as a frontend makes them: graphql-sse's client (distinct connections mode, the
- * protocol yoga speaks) against the gateway over HTTP.
+ * protocol yoga speaks, or single connection mode) against the gateway over HTTP, or graphql-ws's
+ * over WebSocket.
  */
 import { createClient, type Client } from 'graphql-sse';
+import { type Client as WsClient, createClient as createWsClient } from 'graphql-ws';
 import { encodeGlobalId } from '../../src/schema/ids.ts';
 
 export interface LiveEvent {
@@ -46,7 +48,25 @@ export function sseClient(url: string, headers: Record<string, string> = {}): Cl
   return createClient({ url, headers, retryAttempts: 0 });
 }
 
-export function subscribe(client: Client, query: string, variables: Record<string, unknown>): Subscription {
+/** graphql-sse's single connection mode: one stream (PUT, then GET), every operation a POST on it. */
+export function singleConnectionClient(url: string, headers: Record<string, string> = {}): Client<true> {
+  return createClient({ url, headers, retryAttempts: 0, singleConnection: true });
+}
+
+/** graphql-ws over WebSocket (Node's own WebSocket, as a browser's); `connectionParams` go in `connection_init`. */
+export function wsClient(url: string, connectionParams: Record<string, unknown> = {}): WsClient {
+  return createWsClient({ url: url.replace(/^http/, 'ws'), connectionParams, retryAttempts: 0, lazy: true, webSocketImpl: WebSocket });
+}
+
+/** What graphql-sse's and graphql-ws's clients have in common. */
+export interface SubscribingClient {
+  subscribe(
+    payload: { query: string; variables: Record<string, unknown> },
+    sink: { next(value: unknown): void; error(error: unknown): void; complete(): void },
+  ): () => void;
+}
+
+export function subscribe(client: SubscribingClient, query: string, variables: Record<string, unknown>): Subscription {
   const events: LiveEvent[] = [];
   let completed = false;
   let waiters: (() => void)[] = [];

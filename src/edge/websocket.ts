@@ -1,0 +1,193 @@
+/**
+ * GraphQL over WebSocket (the `graphql-transport-ws` protocol of the Guild's `graphql-ws`, what
+ * Apollo Client's GraphQLWsLink and urql's subscription exchange speak) on the GraphQL endpoint,
+ * wired as yoga documents it: each operation runs through `yoga.getEnveloped`, so it gets the
+ * same schema, plugins (error masking, document limits, JWT), context and subscription limits as
+ * one over HTTP. A browser cannot set headers on a WebSocket, so `connection_init`'s payload may
+ * carry them (`{ "x-api-key": "…" }`, or under `headers`); they win over the upgrade request's.
+ *
+ * A browser attaches no preflight to a WebSocket: the upgrade is refused to a page of another
+ * origin unless CORS would let that page read answers (`CORS_ORIGINS`; loopback pages outside production).
+ */
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { type ExecutionArgs, GraphQLError } from 'graphql';
+import { useServer } from 'graphql-ws/use/ws';
+import type { YogaServerInstance } from 'graphql-yoga';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Context } from '../context.ts';
+import { callerKey } from './caller.ts';
+
+export interface WebSocketOptions {
+  /** The path operations are served on: `/graphql`. */
+  readonly endpoint: string;
+  /** Largest message accepted, bytes (`MAX_REQUEST_BYTES`). */
+  readonly maxPayload: number;
+  readonly production: boolean;
+  /** The CORS allowlist (`CORS_ORIGINS`): a browser sends no preflight for a WebSocket, so the upgrade checks it. */
+  readonly originAllowed: (origin: string) => boolean;
+  /** Connections on this replica, and per caller (as for subscriptions: an idle connection costs memory too). */
+  readonly max: number;
+  readonly perCaller: number;
+}
+
+export interface WebSockets {
+  /** Takes an HTTP upgrade: a graphql-ws connection on the endpoint, else a refusal. */
+  upgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void;
+  /** Open connections. */
+  size(): number;
+  /** Closes every connection with 1001 (going away) once its operations completed, or after `graceMs`. */
+  drain(graceMs: number): Promise<void>;
+  /** Drops every connection now. */
+  terminate(): void;
+}
+
+type Enveloped = ReturnType<YogaServerInstance<Record<string, never>, Context>['getEnveloped']>;
+
+/**
+ * Whether a page of `origin` may open a WebSocket here: no Origin (not a browser), the same
+ * origin, or an origin the CORS allowlist admits.
+ */
+export function webSocketOriginAllowed(origin: string | undefined, host: string | undefined, allows: (origin: string) => boolean): boolean {
+  if (origin === undefined) return true;
+  let url: URL;
+  try {
+    url = new URL(origin);
+  } catch {
+    return false;
+  }
+  if (host !== undefined && url.host === host.toLowerCase()) return true;
+  return allows(origin);
+}
+
+const headerName = /^[A-Za-z0-9-]{1,64}$/;
+
+/** The upgrade request's headers, overlaid with the string values `connection_init` carried (flat or under `headers`). */
+function headersOf(upgrade: IncomingMessage, params: Readonly<Record<string, unknown>> | undefined): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(upgrade.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const nested = params?.['headers'];
+  const given = { ...params, ...(typeof nested === 'object' && nested !== null ? (nested as Record<string, unknown>) : {}) };
+  for (const [name, value] of Object.entries(given)) {
+    if (typeof value !== 'string' || !headerName.test(name)) continue;
+    try {
+      headers.set(name, value);
+    } catch {
+      // not a valid header value: ignored, as an HTTP client could not send it either
+    }
+  }
+  return headers;
+}
+
+function refuse(socket: Duplex, status: number, reason: string): void {
+  socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+export function createWebSockets(yoga: YogaServerInstance<Record<string, never>, Context>, options: WebSocketOptions): WebSockets {
+  const server = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
+  /** Per connection: whom to tell it is over (its operations see it through their request's signal). */
+  const left = new WeakMap<WebSocket, AbortController>();
+  /** Per acknowledged connection: graphql-ws's record of its running operations. */
+  const operations = new Map<WebSocket, { readonly subscriptions: Readonly<Record<string, unknown>> }>();
+  /** Open connections per caller (by the upgrade request: connection_init comes later). */
+  const callers = new Map<string, number>();
+  let draining = false;
+
+  useServer<Record<string, unknown>>(
+    {
+      isProd: options.production,
+      execute: (args: ExecutionArgs) => (args.rootValue as Enveloped).execute(args),
+      subscribe: (args: ExecutionArgs) => (args.rootValue as Enveloped).subscribe(args),
+      onConnect: (ctx) => {
+        operations.set(ctx.extra.socket, ctx);
+      },
+      onSubscribe: async (ctx, _id, payload) => {
+        const socket = ctx.extra.socket;
+        const url = `http://${ctx.extra.request.headers.host ?? 'localhost'}${options.endpoint}`;
+        const request = new Request(url, {
+          headers: headersOf(ctx.extra.request, ctx.connectionParams),
+          signal: left.get(socket)?.signal ?? null,
+        });
+        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+          ...ctx,
+          req: ctx.extra.request,
+          socket,
+          request,
+          params: payload,
+        });
+        try {
+          const document = parse(payload.query);
+          const errors = validate(schema, document);
+          if (errors.length > 0) return errors;
+          return {
+            schema,
+            operationName: payload.operationName ?? null,
+            document,
+            variableValues: payload.variables ?? null,
+            contextValue: await contextFactory(),
+            rootValue: { execute, subscribe },
+          };
+        } catch (error) {
+          // A syntax error, a document over the limits, a refused token: the operation's error, not the connection's.
+          if (error instanceof GraphQLError) return [error];
+          throw error;
+        }
+      },
+    },
+    server,
+  );
+
+  server.on('connection', (socket) => {
+    const leaving = new AbortController();
+    left.set(socket, leaving);
+    socket.once('close', () => {
+      leaving.abort();
+      operations.delete(socket);
+    });
+  });
+
+  return {
+    upgrade: (request, socket, head) => {
+      const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+      if (pathname !== options.endpoint) return refuse(socket, 404, 'Not Found');
+      if (draining) return refuse(socket, 503, 'Service Unavailable');
+      if (!webSocketOriginAllowed(request.headers.origin, request.headers.host, options.originAllowed)) return refuse(socket, 403, 'Forbidden');
+      const caller = callerKey({ headers: headersOf(request, undefined) }, { address: request.socket.remoteAddress });
+      const mine = callers.get(caller) ?? 0;
+      if (mine >= options.perCaller || server.clients.size >= options.max) return refuse(socket, 429, 'Too Many Requests');
+      server.handleUpgrade(request, socket, head, (ws) => {
+        // Counted once connected (a failed handshake never calls back).
+        callers.set(caller, (callers.get(caller) ?? 0) + 1);
+        ws.once('close', () => {
+          const left = (callers.get(caller) ?? 1) - 1;
+          if (left === 0) callers.delete(caller);
+          else callers.set(caller, left);
+        });
+        server.emit('connection', ws, request);
+      });
+    },
+    size: () => server.clients.size,
+    drain: async (graceMs) => {
+      draining = true;
+      const deadline = Date.now() + graceMs;
+      // Subscriptions were completed (live closed): let their `complete` messages go out first.
+      const busy = () => [...operations.values()].some((ctx) => Object.keys(ctx.subscriptions).length > 0);
+      while (busy() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+      const closing = [...server.clients].map(
+        (socket) =>
+          new Promise((resolve) => {
+            socket.once('close', resolve);
+            socket.close(1001, 'Going away');
+          }),
+      );
+      await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
+    },
+    terminate: () => {
+      draining = true;
+      for (const socket of server.clients) socket.terminate();
+      server.close();
+    },
+  };
+}
