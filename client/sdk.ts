@@ -66,7 +66,7 @@ export type ModelExecutionsQueryVariables = Exact<{
 }>;
 
 
-export type ModelExecutionsQuery = { modelExecutions: { totalCount: number | null, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, executionId: string, model: string, status: ExecutionStatus, cost: number | null, runTimeSeconds: number | null, errorClassification: ErrorClassification | null, workflowExecutionId: string | null } | null } | null> | null } | null };
+export type ModelExecutionsQuery = { modelExecutions: { totalCount: number | null, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, executionId: string, model: string | null, status: ExecutionStatus, cost: number | null, runTimeSeconds: number | null, errorClassification: ErrorClassification | null, workflowExecutionId: string | null } | null } | null> | null } | null };
 
 export type TaskExecutionQueryVariables = Exact<{
   executionId: string;

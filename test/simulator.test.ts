@@ -468,7 +468,7 @@ describe('tasks host', () => {
 });
 
 describe('workflows: GET /workflows/{id} (docs/upstreams.md A5)', () => {
-  const workflow = (idOrSlug: string, headers = apiKeyHeaders()) => getJson(`${sim.urls.workflows}/workflows/${idOrSlug}`, headers);
+  const workflow = (idOrSlug: string, headers: Record<string, string> = apiKeyHeaders()) => getJson(`${sim.urls.workflows}/workflows/${idOrSlug}`, headers);
 
   it('answers a workflow by uuid or slug, with versions counted from its executions', async () => {
     const [first] = sim.data.workflows;
@@ -491,7 +491,7 @@ describe('workflows: GET /workflows/{id} (docs/upstreams.md A5)', () => {
 });
 
 describe('tasks: GET /api/v1/workflows/runs (docs/upstreams.md D5)', () => {
-  const runs = async (query = '', headers = taskHeaders()) => {
+  const runs = async (query = '', headers: Record<string, string> = taskHeaders()) => {
     const res = await fetch(`${sim.urls.tasks}/api/v1/workflows/runs${query}`, { headers });
     const text = await res.text();
     return { status: res.status, text, body: (res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : null) as Json[] | null };

@@ -29,7 +29,10 @@ ModelExecution.implement({
   interfaces: [builder.nodeInterfaceRef(), Execution],
   isTypeOf: (value) => (value as model.Execution).source === 'MODEL',
   fields: (t) => ({
-    model: t.exposeString('model', { nullable: false, description: 'Model slug, e.g. `flux-1-1-pro`.' }),
+    model: t.exposeString('model', {
+      description:
+        'Model slug, e.g. `flux-1-1-pro`. Null only where no answer named it: the prediction read `node(id:)` makes documents none.',
+    }),
     cost: t.exposeFloat('cost', { description: 'USD.' }),
     runTimeSeconds: t.exposeFloat('runTimeSeconds'),
     errorClassification: t.field({
