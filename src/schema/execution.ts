@@ -6,6 +6,7 @@ import * as model from '../model.ts';
 import { builder } from './builder.ts';
 import { upstreamCall } from './cost.ts';
 import { encodeGlobalId, nodeRefOf } from './ids.ts';
+import { OutputItem, outputItemsOf } from './output.ts';
 import { fullTaskExecution, fullWorkflowExecution, workflowExecutionError } from './resolve.ts';
 
 export const ExecutionSource = builder.enumType('ExecutionSource', {
@@ -38,6 +39,11 @@ const typenameBySource = {
   TASK: 'TaskExecution',
 } as const satisfies Record<model.ExecutionSource, string>;
 
+/** An execution's output, from its fuller shape when the one at hand lacks it (a list summary). */
+async function outputOf(execution: model.Execution, context: Context): Promise<unknown> {
+  return execution.source === 'WORKFLOW' ? (await fullWorkflowExecution(execution, context)).output : execution.output;
+}
+
 /** A run of the task host's runs list does not say when it started: the execution itself does. */
 async function startOf(execution: model.Execution, context: Context): Promise<Pick<model.Execution, 'startedAt' | 'durationMs'>> {
   return execution.source === 'TASK' ? fullTaskExecution(execution, context) : execution;
@@ -68,8 +74,12 @@ export const Execution = builder.interfaceRef<model.Execution>('Execution').impl
     output: t.field({
       type: 'JSON',
       description: 'A string (text), a list of URLs (images) or an object (structured output).',
-      resolve: async (execution, _args, context) =>
-        execution.source === 'WORKFLOW' ? (await fullWorkflowExecution(execution, context)).output : execution.output,
+      resolve: (execution, _args, context) => outputOf(execution, context),
+    }),
+    outputs: t.field({
+      type: [OutputItem],
+      description: '`output`, typed: one item per element of a list output (text, image, file or JSON).',
+      resolve: async (execution, _args, context) => outputItemsOf(await outputOf(execution, context)),
     }),
     error: t.field({
       type: ExecutionError,
