@@ -12,6 +12,7 @@ import './workflow.ts';
 import './model-execution.ts';
 import './task-execution.ts';
 import './bulk.ts';
+import './executions.ts';
 import './node.ts';
 import './subscription.ts';
 import './mutation.ts';

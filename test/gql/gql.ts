@@ -14,6 +14,7 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query Feed($filter: ExecutionFilter, $first: Int, $after: String) {\n    executions(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { __typename executionId source status createdAt } }\n    }\n  }\n": typeof types.FeedDocument,
     "\n  fragment StepFields on Step {\n    stepId\n    name\n    status\n    upstreamStatus\n    startedAt\n    completedAt\n    durationMs\n    input\n    output\n    primary\n    model\n    modelVersion\n    params\n  }\n": typeof types.StepFieldsFragmentDoc,
     "\n  query ExecutionWithSteps($executionId: String!, $workflowId: String) {\n    workflowExecution(executionId: $executionId, workflowId: $workflowId) {\n      id\n      executionId\n      source\n      workflowId\n      status\n      upstreamStatus\n      isTerminal\n      startedAt\n      completedAt\n      durationMs\n      bulkId\n      inputs\n      output\n      progressPercent\n      error { message cause classification }\n      steps { ...StepFields }\n    }\n  }\n": typeof types.ExecutionWithStepsDocument,
     "\n  query ExecutionsPage($workflowId: String!, $bulkId: UUID, $first: Int, $after: String) {\n    workflowExecutions(workflowId: $workflowId, bulkId: $bulkId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { cursor node { executionId status workflowName } }\n    }\n  }\n": typeof types.ExecutionsPageDocument,
@@ -26,10 +27,15 @@ type Documents = {
     "\n  query Nodes($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      __typename\n      id\n      ... on Execution { executionId source status }\n      ... on Bulk { bulkId workflowId }\n    }\n  }\n": typeof types.NodesDocument,
     "\n  subscription ExecutionUpdated($id: ID!) {\n    executionUpdated(id: $id) {\n      id executionId source status upstreamStatus isTerminal output\n      error { message }\n      ... on WorkflowExecution { workflowId bulkId progressPercent steps { stepId status primary } }\n      ... on ModelExecution { model cost }\n      ... on TaskExecution { cancelledBy }\n    }\n  }\n": typeof types.ExecutionUpdatedDocument,
     "\n  subscription BulkProgressUpdated($workflowId: String!, $bulkId: UUID!) {\n    bulkProgress(workflowId: $workflowId, bulkId: $bulkId) { total pending running completed failed cancelled percentComplete isComplete }\n  }\n": typeof types.BulkProgressUpdatedDocument,
+    "\n  mutation Trigger($workflowId: String!, $inputs: JSONObject, $versionId: String) {\n    triggerWorkflow(workflowId: $workflowId, inputs: $inputs, versionId: $versionId) {\n      accepted id executionId status upstreamStatus startedAt message\n      execution { executionId workflowName status versionId inputs }\n    }\n  }\n": typeof types.TriggerDocument,
+    "\n  mutation BulkTrigger($workflowId: String!, $inputs: [JSONObject!]!) {\n    bulkTriggerWorkflow(workflowId: $workflowId, inputs: $inputs) {\n      bulkId\n      bulk { progress { total running completed isComplete } }\n      items { accepted executionId status upstreamStatus message }\n    }\n  }\n": typeof types.BulkTriggerDocument,
+    "\n  mutation CancelTask($executionId: String!) {\n    cancelTaskExecution(executionId: $executionId) {\n      executionId status upstreamStatus cancelledAt\n      execution { status upstreamStatus ... on TaskExecution { cancelledBy parent { upstreamStatus } root { upstreamStatus } } }\n    }\n  }\n": typeof types.CancelTaskDocument,
+    "\n  mutation CancelModel($executionId: String!) {\n    cancelModelExecution(executionId: $executionId) { executionId status upstreamStatus message execution { status upstreamStatus } }\n  }\n": typeof types.CancelModelDocument,
     "\n  query PageWithSteps($wf: String!, $first: Int!) {\n    workflowExecutions(workflowId: $wf, first: $first) { edges { node { executionId steps { stepId status } } } }\n  }": typeof types.PageWithStepsDocument,
     "\n  query EveryHost($wf: String!, $task: String!) {\n    workflowExecutions(workflowId: $wf, first: 5) { edges { node { executionId steps { stepId } } } }\n    modelExecutions(first: 3) { totalCount }\n    taskExecution(executionId: $task) { status parent { executionId } }\n  }": typeof types.EveryHostDocument,
 };
 const documents: Documents = {
+    "\n  query Feed($filter: ExecutionFilter, $first: Int, $after: String) {\n    executions(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { __typename executionId source status createdAt } }\n    }\n  }\n": types.FeedDocument,
     "\n  fragment StepFields on Step {\n    stepId\n    name\n    status\n    upstreamStatus\n    startedAt\n    completedAt\n    durationMs\n    input\n    output\n    primary\n    model\n    modelVersion\n    params\n  }\n": types.StepFieldsFragmentDoc,
     "\n  query ExecutionWithSteps($executionId: String!, $workflowId: String) {\n    workflowExecution(executionId: $executionId, workflowId: $workflowId) {\n      id\n      executionId\n      source\n      workflowId\n      status\n      upstreamStatus\n      isTerminal\n      startedAt\n      completedAt\n      durationMs\n      bulkId\n      inputs\n      output\n      progressPercent\n      error { message cause classification }\n      steps { ...StepFields }\n    }\n  }\n": types.ExecutionWithStepsDocument,
     "\n  query ExecutionsPage($workflowId: String!, $bulkId: UUID, $first: Int, $after: String) {\n    workflowExecutions(workflowId: $workflowId, bulkId: $bulkId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { cursor node { executionId status workflowName } }\n    }\n  }\n": types.ExecutionsPageDocument,
@@ -42,6 +48,10 @@ const documents: Documents = {
     "\n  query Nodes($ids: [ID!]!) {\n    nodes(ids: $ids) {\n      __typename\n      id\n      ... on Execution { executionId source status }\n      ... on Bulk { bulkId workflowId }\n    }\n  }\n": types.NodesDocument,
     "\n  subscription ExecutionUpdated($id: ID!) {\n    executionUpdated(id: $id) {\n      id executionId source status upstreamStatus isTerminal output\n      error { message }\n      ... on WorkflowExecution { workflowId bulkId progressPercent steps { stepId status primary } }\n      ... on ModelExecution { model cost }\n      ... on TaskExecution { cancelledBy }\n    }\n  }\n": types.ExecutionUpdatedDocument,
     "\n  subscription BulkProgressUpdated($workflowId: String!, $bulkId: UUID!) {\n    bulkProgress(workflowId: $workflowId, bulkId: $bulkId) { total pending running completed failed cancelled percentComplete isComplete }\n  }\n": types.BulkProgressUpdatedDocument,
+    "\n  mutation Trigger($workflowId: String!, $inputs: JSONObject, $versionId: String) {\n    triggerWorkflow(workflowId: $workflowId, inputs: $inputs, versionId: $versionId) {\n      accepted id executionId status upstreamStatus startedAt message\n      execution { executionId workflowName status versionId inputs }\n    }\n  }\n": types.TriggerDocument,
+    "\n  mutation BulkTrigger($workflowId: String!, $inputs: [JSONObject!]!) {\n    bulkTriggerWorkflow(workflowId: $workflowId, inputs: $inputs) {\n      bulkId\n      bulk { progress { total running completed isComplete } }\n      items { accepted executionId status upstreamStatus message }\n    }\n  }\n": types.BulkTriggerDocument,
+    "\n  mutation CancelTask($executionId: String!) {\n    cancelTaskExecution(executionId: $executionId) {\n      executionId status upstreamStatus cancelledAt\n      execution { status upstreamStatus ... on TaskExecution { cancelledBy parent { upstreamStatus } root { upstreamStatus } } }\n    }\n  }\n": types.CancelTaskDocument,
+    "\n  mutation CancelModel($executionId: String!) {\n    cancelModelExecution(executionId: $executionId) { executionId status upstreamStatus message execution { status upstreamStatus } }\n  }\n": types.CancelModelDocument,
     "\n  query PageWithSteps($wf: String!, $first: Int!) {\n    workflowExecutions(workflowId: $wf, first: $first) { edges { node { executionId steps { stepId status } } } }\n  }": types.PageWithStepsDocument,
     "\n  query EveryHost($wf: String!, $task: String!) {\n    workflowExecutions(workflowId: $wf, first: 5) { edges { node { executionId steps { stepId } } } }\n    modelExecutions(first: 3) { totalCount }\n    taskExecution(executionId: $task) { status parent { executionId } }\n  }": types.EveryHostDocument,
 };
@@ -60,6 +70,10 @@ const documents: Documents = {
  */
 export function graphql(source: string): unknown;
 
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Feed($filter: ExecutionFilter, $first: Int, $after: String) {\n    executions(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { __typename executionId source status createdAt } }\n    }\n  }\n"): (typeof documents)["\n  query Feed($filter: ExecutionFilter, $first: Int, $after: String) {\n    executions(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { __typename executionId source status createdAt } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -108,6 +122,22 @@ export function graphql(source: "\n  subscription ExecutionUpdated($id: ID!) {\n
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  subscription BulkProgressUpdated($workflowId: String!, $bulkId: UUID!) {\n    bulkProgress(workflowId: $workflowId, bulkId: $bulkId) { total pending running completed failed cancelled percentComplete isComplete }\n  }\n"): (typeof documents)["\n  subscription BulkProgressUpdated($workflowId: String!, $bulkId: UUID!) {\n    bulkProgress(workflowId: $workflowId, bulkId: $bulkId) { total pending running completed failed cancelled percentComplete isComplete }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation Trigger($workflowId: String!, $inputs: JSONObject, $versionId: String) {\n    triggerWorkflow(workflowId: $workflowId, inputs: $inputs, versionId: $versionId) {\n      accepted id executionId status upstreamStatus startedAt message\n      execution { executionId workflowName status versionId inputs }\n    }\n  }\n"): (typeof documents)["\n  mutation Trigger($workflowId: String!, $inputs: JSONObject, $versionId: String) {\n    triggerWorkflow(workflowId: $workflowId, inputs: $inputs, versionId: $versionId) {\n      accepted id executionId status upstreamStatus startedAt message\n      execution { executionId workflowName status versionId inputs }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation BulkTrigger($workflowId: String!, $inputs: [JSONObject!]!) {\n    bulkTriggerWorkflow(workflowId: $workflowId, inputs: $inputs) {\n      bulkId\n      bulk { progress { total running completed isComplete } }\n      items { accepted executionId status upstreamStatus message }\n    }\n  }\n"): (typeof documents)["\n  mutation BulkTrigger($workflowId: String!, $inputs: [JSONObject!]!) {\n    bulkTriggerWorkflow(workflowId: $workflowId, inputs: $inputs) {\n      bulkId\n      bulk { progress { total running completed isComplete } }\n      items { accepted executionId status upstreamStatus message }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelTask($executionId: String!) {\n    cancelTaskExecution(executionId: $executionId) {\n      executionId status upstreamStatus cancelledAt\n      execution { status upstreamStatus ... on TaskExecution { cancelledBy parent { upstreamStatus } root { upstreamStatus } } }\n    }\n  }\n"): (typeof documents)["\n  mutation CancelTask($executionId: String!) {\n    cancelTaskExecution(executionId: $executionId) {\n      executionId status upstreamStatus cancelledAt\n      execution { status upstreamStatus ... on TaskExecution { cancelledBy parent { upstreamStatus } root { upstreamStatus } } }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  mutation CancelModel($executionId: String!) {\n    cancelModelExecution(executionId: $executionId) { executionId status upstreamStatus message execution { status upstreamStatus } }\n  }\n"): (typeof documents)["\n  mutation CancelModel($executionId: String!) {\n    cancelModelExecution(executionId: $executionId) { executionId status upstreamStatus message execution { status upstreamStatus } }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
