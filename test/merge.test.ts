@@ -75,6 +75,14 @@ describe('mergePage', () => {
     expect(page.totalCount).toBeNull(); // B gives no total
   });
 
+  it('reads one item of each list for `first: 0`, to say whether there is anything and how much', async () => {
+    const a = list('A', items('a', 30, 1000, 10));
+    const empty = list('B', []);
+    const page = await mergePage([a.stream, empty.stream], {}, { ...merging, first: 0 });
+    expect(page).toMatchObject({ edges: [], hasNextPage: true, totalCount: 30 });
+    expect([a.state.reads, empty.state.reads]).toEqual([1, 1]);
+  });
+
   it('breaks ties by the lists’ order, and counts a total when every list gives one', async () => {
     const a = list('A', [{ id: 'a1', at: 5 }, { id: 'a2', at: 3 }]);
     const b = list('B', [{ id: 'b1', at: 5 }, { id: 'b2', at: 4 }]);

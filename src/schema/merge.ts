@@ -189,6 +189,8 @@ export async function mergePage<T>(streams: readonly Stream<T>[], start: Positio
   const snapshot = (): Positions => Object.fromEntries(readers.map((reader) => [reader.stream.key, reader.position()]));
   const edges: { item: T; positions: Positions }[] = [];
   let blocked = false;
+  // `first: 0` still reads one item of each list, to learn the totals and whether there is anything.
+  if (merging.first === 0) await Promise.all(readers.map((reader) => reader.head(0)));
   while (edges.length < merging.first) {
     const need = merging.first - edges.length;
     const heads = await Promise.all(readers.map((reader) => reader.head(need)));
