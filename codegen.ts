@@ -20,7 +20,7 @@ const config: CodegenConfig = {
   ignoreNoDocuments: false,
   generates: {
     './test/gql/': {
-      documents: ['test/**/*.ts', '!test/gql/**'],
+      documents: ['test/**/*.ts', '!test/gql/**', '!test/relay/**'],
       preset: 'client',
       presetConfig: { fragmentMasking: false },
       config: {

@@ -9,6 +9,13 @@ export const possibleTypes: Record<string, string[]> = {
     "Bulk",
     "ModelExecution",
     "TaskExecution",
+    "Workflow",
     "WorkflowExecution"
+  ],
+  "OutputItem": [
+    "FileOutput",
+    "ImageOutput",
+    "JsonOutput",
+    "TextOutput"
   ]
 };

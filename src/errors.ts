@@ -93,6 +93,15 @@ export function responseTooLarge(maxBytes: number): GraphQLError {
   );
 }
 
+/**
+ * The error of one source of a merged list (the `executions` feed), saying which in
+ * `extensions.source`: the page still answers with what the other sources gave.
+ */
+export function sourceError(error: Error, source: string): Error {
+  if (!isContractError(error)) return error;
+  return new GraphQLError(error.message, { extensions: { ...error.extensions, source } });
+}
+
 export function isContractError(error: unknown): error is GraphQLError {
   return error instanceof GraphQLError && typeof error.extensions?.['code'] === 'string';
 }

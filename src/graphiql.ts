@@ -12,10 +12,14 @@ export interface Examples {
   readonly taskExecutionId: string | null;
   /** Global id of a workflow execution still running (the live tab's `Watch`). */
   readonly runningExecutionGlobalId: string | null;
+  /** Where the feed tab starts: an hour before the data was laid out (null: no time filter). */
+  readonly since: string | null;
 }
 
 /** What the tabs need of the simulator's data (structural: the gateway does not import it). */
 export interface ExampleSource {
+  /** The instant the data is laid out relative to, ms. */
+  readonly epoch: number;
   readonly workflows: readonly { readonly id: string; readonly executionIds: readonly string[] }[];
   readonly picks: {
     readonly completedImageExecution: string;
@@ -39,6 +43,7 @@ export function examplesFrom(data: ExampleSource): Examples {
       workflowId: workflowOf(picks.runningExecution),
       executionId: picks.runningExecution,
     }),
+    since: new Date(data.epoch - 60 * 60 * 1000).toISOString(),
   };
 }
 
@@ -49,6 +54,7 @@ const placeholders: Examples = {
   bulkId: '00000000-0000-0000-0000-000000000000',
   taskExecutionId: '<task execution id>',
   runningExecutionGlobalId: null,
+  since: null,
 };
 
 const executionWithSteps = /* GraphQL */ `# A workflow execution with its steps: text, then images.
@@ -138,6 +144,32 @@ query TaskChain($executionId: String!) {
   }
 }`;
 
+const recentExecutions = /* GraphQL */ `# What ran lately, whatever ran it: model executions and task runs (workflows, agents, tools),
+# merged newest first; add \`workflowId\` to the filter for one workflow's executions too. Pass
+# pageInfo.endCursor as $after for the next page. A source that fails is a null edge naming it.
+query RecentExecutions($since: DateTime, $after: String) {
+  executions(first: 20, after: $after, filter: { createdAfter: $since }) {
+    pageInfo { hasNextPage endCursor }
+    edges {
+      node {
+        __typename
+        executionId
+        source
+        status
+        createdAt
+        outputs {
+          __typename
+          ... on TextOutput { text }
+          ... on ImageOutput { url contentType }
+          ... on JsonOutput { value }
+        }
+        ... on ModelExecution { model cost runTimeSeconds workflowExecution { workflow { name } } }
+        ... on TaskExecution { workflowId }
+      }
+    }
+  }
+}`;
+
 const triggerAndWatch = /* GraphQL */ `# Live: run \`Trigger\` to start a workflow, put the \`id\` it returns in the variables, then run
 # \`Watch\`: the current state arrives first, then one event per change, until the execution ends
 # (Server-Sent Events). Under \`npm start\` the simulator's executions finish within minutes.
@@ -182,6 +214,7 @@ export function graphiqlTabs(examples: Examples = placeholders) {
       query: taskChain,
       variables: variables({ executionId: examples.taskExecutionId ?? placeholders.taskExecutionId }),
     },
+    { query: recentExecutions, variables: examples.since === null ? null : variables({ since: examples.since }) },
     {
       query: triggerAndWatch,
       variables: variables({

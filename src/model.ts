@@ -104,6 +104,12 @@ export interface Step {
   readonly model: string | null;
   readonly modelVersion: string | null;
   readonly params: Readonly<Record<string, unknown>> | null;
+  /**
+   * The model execution (models host) a model step ran: `metadata.prediction_id`, which the
+   * detail shape documents once the step completed. Null otherwise, and always in the bulk shape,
+   * which does not say.
+   */
+  readonly predictionId: string | null;
   /** The workflow execution this step belongs to. */
   readonly executionId: string;
   readonly workflowId: string;
@@ -130,7 +136,8 @@ export interface WorkflowExecution extends ExecutionBase {
 
 export interface ModelExecution extends ExecutionBase {
   readonly source: 'MODEL';
-  readonly model: string;
+  /** The model slug; null where no answer named it (the prediction shape documents none). */
+  readonly model: string | null;
   readonly cost: number | null;
   readonly runTimeSeconds: number | null;
   readonly errorClassification: ErrorClassification | null;
@@ -138,12 +145,22 @@ export interface ModelExecution extends ExecutionBase {
   readonly workflowExecutionId: string | null;
 }
 
+/**
+ * Which upstream shape a task execution came from. A summary of the runs list (`run`,
+ * docs/upstreams.md D5) carries its id, workflow, status, creation and completion, payload,
+ * result, error, session and root: every other field is null in it, unknown rather than unset,
+ * and is read from `GET /api/v1/executions/{id}` when asked for.
+ */
+export type TaskShape = 'run' | 'execution';
+
 export interface TaskExecution extends ExecutionBase {
   readonly source: 'TASK';
+  readonly shape: TaskShape;
   readonly workflowId: string;
   readonly payload: unknown;
   readonly result: unknown;
-  readonly retryCount: number;
+  /** Null only in the `run` shape. */
+  readonly retryCount: number | null;
   readonly queueName: string | null;
   readonly assignedToWorker: string | null;
   readonly batchId: string | null;
@@ -176,6 +193,32 @@ export interface BulkProgress {
 export interface Bulk {
   readonly workflowId: string;
   readonly bulkId: string;
+}
+
+export interface WorkflowVersion {
+  readonly versionId: string;
+  readonly status: string | null;
+  readonly production: boolean | null;
+  readonly triggerCount: number | null;
+  readonly createdAt: Date | null;
+  readonly updatedAt: Date | null;
+}
+
+/** A workflow of the workflows host (`GET /workflows/{id}`, docs/upstreams.md A5). */
+export interface Workflow {
+  /** The workflow's uuid, whichever of uuid or slug it was asked by. */
+  readonly workflowId: string;
+  readonly slug: string | null;
+  readonly name: string;
+  readonly description: string | null;
+  readonly categories: readonly string[];
+  /** `active`, `archived` or `deleted`, verbatim. */
+  readonly status: string | null;
+  readonly latestVersionId: string | null;
+  readonly triggerCount: number | null;
+  readonly createdAt: Date | null;
+  readonly updatedAt: Date | null;
+  readonly versions: readonly WorkflowVersion[];
 }
 
 /** One page of an offset-paged upstream list, in model terms. */

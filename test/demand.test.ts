@@ -104,6 +104,17 @@ describe('the static estimate (GRAPHQL_COST_LIMIT), before any upstream call', (
     expect(body.errors).toBeUndefined();
   });
 
+  it('bounds the execution graph: the feed and a step’s model execution count their calls', async () => {
+    const steps = (first: number) => `workflow(idOrSlug: ${JSON.stringify(h.simulator.data.bigWorkflowId)}) { executions(first: ${first}) { edges { node { steps { modelExecution { cost } } } } } }`;
+    h.simulator.resetHits();
+    // Three pages of 100 would be 606 calls (a detail and a models list per execution): refused.
+    expectRefused((await h.post({ query: `{ ${aliases(3, steps(100))} }` })).body, 'GRAPHQL_COST_LIMIT');
+    // Five feeds of 100 could read 5 × (4 lists × 3 reads + 100 tasks): refused.
+    expectRefused((await h.post({ query: `{ ${aliases(5, 'executions(first: 100) { edges { node { executionId } } }')} }` })).body, 'GRAPHQL_COST_LIMIT');
+    const one = await h.post({ query: `{ ${steps(50)} executions(first: 100) { edges { node { executionId } } } }` });
+    expect(one.body.errors).toBeUndefined();
+  });
+
   it('leaves a `first` or `ids` over their maximum to the field: BAD_USER_INPUT, as the contract says', async () => {
     // Counted at their size, both would be over the limit; the fields refuse them without a call.
     h.simulator.resetHits();

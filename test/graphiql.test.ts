@@ -12,10 +12,10 @@ beforeAll(async () => {
 afterAll(() => h?.close());
 
 describe('GraphiQL example tabs', () => {
-  it('has the five examples and the live tab (test/browser.test.ts runs it in the page, test/live.test.ts with a client)', () => {
-    expect(graphiqlTabs(examplesFrom(h.simulator.data))).toHaveLength(6);
+  it('has the six examples and the live tab (test/browser.test.ts runs it in the page, test/live.test.ts with a client)', () => {
+    expect(graphiqlTabs(examplesFrom(h.simulator.data))).toHaveLength(7);
   });
-  for (const index of [0, 1, 2, 3, 4]) {
+  for (const index of [0, 1, 2, 3, 4, 5]) {
     it(`tab ${index + 1} answers with data and no errors`, async () => {
       const tab = graphiqlTabs(examplesFrom(h.simulator.data))[index]!;
       const { status, body } = await h.post({

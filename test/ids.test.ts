@@ -45,6 +45,20 @@ describe('encoding', () => {
     expect(decodeGlobalId(id, nodeTypes)).toEqual(ref);
   });
 
+  it('pins the variants added since: a workflow, and a model execution with its model slug', () => {
+    const workflow: NodeRef = { typename: 'Workflow', workflowId: '6e3c6bc6-7b67-4d01-8df5-5923c23ea572' };
+    const withModel: NodeRef = { typename: 'ModelExecution', executionId: 'exec_abc123', model: 'flux-1-1-pro' };
+    expect(encodeGlobalId(workflow)).toBe('V29ya2Zsb3c6NmUzYzZiYzYtN2I2Ny00ZDAxLThkZjUtNTkyM2MyM2VhNTcy');
+    expect(encodeGlobalId(withModel)).toBe(shipped('ModelExecution/model', '["exec_abc123","flux-1-1-pro"]'));
+    expect(decodeGlobalId(encodeGlobalId(workflow), nodeTypes)).toEqual(workflow);
+    expect(decodeGlobalId(encodeGlobalId(withModel), nodeTypes)).toEqual(withModel);
+    // The variant is in the type token, so no id given out before can read as one: not even one whose id looks like its pair.
+    expect(decodeGlobalId(shipped('ModelExecution', '["exec_abc123","flux-1-1-pro"]'), nodeTypes)).toEqual({
+      typename: 'ModelExecution',
+      executionId: '["exec_abc123","flux-1-1-pro"]',
+    });
+  });
+
   it('still decodes padded ids, as it always has', () => {
     expect(decodeGlobalId('TW9kZWxFeGVjdXRpb246ZXhlY19hYmMxMjM=', nodeTypes)).toEqual({ typename: 'ModelExecution', executionId: 'exec_abc123' });
   });
@@ -66,6 +80,11 @@ describe('malformed ids are BAD_USER_INPUT', () => {
     ['an empty workflow id', shipped('WorkflowExecution', '["","ex"]')],
     ['a non-string execution id', shipped('WorkflowExecution', '["wf",1]')],
     ['a bulk id that is not a pair', shipped('Bulk', '{"workflowId":"w","bulkId":"b"}')],
+    ['a model variant that is not a pair', shipped('ModelExecution/model', 'exec_abc123')],
+    ['a model variant without its model', shipped('ModelExecution/model', '["exec_abc123",""]')],
+    ['an unknown variant', shipped('ModelExecution/version', '["exec_abc123","v1"]')],
+    ['a variant of another type', shipped('TaskExecution/model', '["t","m"]')],
+    ['two variants', shipped('ModelExecution/model/x', '["exec_abc123","flux-1-1-pro"]')],
   ];
   it.each(cases)('%s', (_name, id) => {
     expect(codeOf(() => decodeGlobalId(id, nodeTypes))).toBe('BAD_USER_INPUT');
@@ -85,13 +104,13 @@ describe('through the gateway', () => {
   });
   afterAll(() => h?.close());
 
-  it('gives out the shipped encoding for every node type, and `nodes` reads each back', async () => {
+  it('gives out the shipped encoding for every node type (a listed model execution with its slug), and `nodes` reads each back', async () => {
     const { picks } = h.simulator.data;
     const workflowId = h.simulator.data.workflows.find((w) => w.executionIds.includes(picks.completedImageExecution))!.id;
     const { body } = await h.post({
       query: `query($wf: String!, $ex: String!, $task: String!, $bwf: String!, $bulk: UUID!) {
         workflowExecution(executionId: $ex, workflowId: $wf) { id workflowId executionId }
-        modelExecutions(first: 1) { edges { node { id executionId } } }
+        modelExecutions(first: 1) { edges { node { id executionId model } } }
         taskExecution(executionId: $task) { id executionId }
         bulk(workflowId: $bwf, bulkId: $bulk) { id workflowId bulkId }
       }`,
@@ -102,7 +121,7 @@ describe('through the gateway', () => {
     const model = data['modelExecutions'].edges[0].node;
     const expected = [
       shipped('WorkflowExecution', JSON.stringify([data['workflowExecution'].workflowId, data['workflowExecution'].executionId])),
-      shipped('ModelExecution', model.executionId),
+      shipped('ModelExecution/model', JSON.stringify([model.executionId, model.model])),
       shipped('TaskExecution', data['taskExecution'].executionId),
       shipped('Bulk', JSON.stringify([data['bulk'].workflowId, data['bulk'].bulkId])),
     ];

@@ -20,14 +20,16 @@ import {
   normalisePrediction,
 } from '../src/upstreams/models/normalise.ts';
 import { parseCancelPrediction, parseModelExecutionList, parsePrediction } from '../src/upstreams/models/wire.ts';
-import { normaliseCancelExecution, normaliseTaskExecution } from '../src/upstreams/tasks/normalise.ts';
-import { parseCancelExecution, parseTaskExecution } from '../src/upstreams/tasks/wire.ts';
-import { normaliseExecutionDetails, normaliseExecutionList, normaliseTrigger } from '../src/upstreams/workflows/normalise.ts';
+import { taskRunsParams } from '../src/upstreams/tasks/client.ts';
+import { normaliseCancelExecution, normaliseTaskExecution, normaliseTaskRuns } from '../src/upstreams/tasks/normalise.ts';
+import { parseCancelExecution, parseTaskExecution, parseTaskRuns } from '../src/upstreams/tasks/wire.ts';
+import { normaliseExecutionDetails, normaliseExecutionList, normaliseTrigger, normaliseWorkflow } from '../src/upstreams/workflows/normalise.ts';
 import {
   parseBulkTriggerResponse,
   parseExecutionDetails,
   parseListExecutionsResponse,
   parseTriggerResponse,
+  parseWorkflowDetail,
 } from '../src/upstreams/workflows/wire.ts';
 
 function fixture(name: string): Record<string, unknown> {
@@ -303,7 +305,7 @@ describe('models (docs/upstreams.md page 002 and prediction)', () => {
     const prediction = normalisePrediction(parsePrediction(fixture('models-prediction')), 'asked');
     expect(prediction).toMatchObject({
       executionId: 'abc123-def456-ghi789',
-      model: '',
+      model: null,
       status: 'COMPLETED',
       cost: 0.05,
       runTimeSeconds: 12.5,
@@ -366,6 +368,99 @@ describe('tasks (docs/upstreams.md page 004)', () => {
     );
     expect(cancelling).toMatchObject({ status: 'RUNNING', isTerminal: false, cancelledBy: 'manual' });
     expect(cancelling.cancelledAt?.toISOString()).toBe('2026-02-24T10:00:05.000Z');
+  });
+});
+
+describe('task runs list (docs/upstreams.md D5)', () => {
+  // WorkflowRunSummary as the Polos handler serialises it: a bare array, explicit nulls.
+  const run = {
+    id: '3f2c9a4e-8b1d-4e6f-a2c3-5d7e9f0a1b2c',
+    root_execution_id: null,
+    workflow_id: 'summarise-invoice',
+    session_id: '6c5b4a39-2817-4f6e-9d5c-4b3a29181716',
+    created_at: '2026-02-24T10:00:00.123456+00:00',
+    status: 'completed',
+    completed_at: '2026-02-24T10:00:41.246456+00:00',
+    payload: { document_url: 's3://inbox/invoice-0042.pdf' },
+    result: { total: 1280.5 },
+    error: null,
+  };
+
+  it('maps a run: what it carries, and null (unknown) for what only the execution says', () => {
+    const page = normaliseTaskRuns(parseTaskRuns([run, { ...run, id: 'b', status: 'failed', error: 'boom', result: null }]), { offset: 0, limit: 2 });
+    expect(page).toMatchObject({ totalCount: null, hasNextPage: true }); // a full page of a list without a total
+    expect(page.items[0]).toMatchObject({
+      source: 'TASK',
+      shape: 'run',
+      executionId: run.id,
+      workflowId: 'summarise-invoice',
+      status: 'COMPLETED',
+      result: { total: 1280.5 },
+      output: { total: 1280.5 },
+      sessionId: run.session_id,
+      rootExecutionId: null,
+      startedAt: null,
+      durationMs: null,
+      retryCount: null,
+      queueName: null,
+      parentExecutionId: null,
+    });
+    expect(page.items[0]!.createdAt?.toISOString()).toBe('2026-02-24T10:00:00.123Z');
+    expect(page.items[1]!.error).toEqual({ message: 'boom', cause: null, classification: null });
+    expect(normaliseTaskRuns(parseTaskRuns([run]), { offset: 0, limit: 5 }).hasNextPage).toBe(false);
+  });
+
+  it('refuses an envelope where a bare array is documented, and sends the window as RFC 3339', () => {
+    expect(thrown(() => parseTaskRuns({ runs: [run] })).extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'tasks' });
+    const from = new Date('2026-02-24T10:00:00Z');
+    expect(taskRunsParams({ workflowType: 'agent', offset: 20, limit: 21, from, to: null })).toEqual({
+      workflow_type: 'agent',
+      workflow_id: null,
+      limit: 21,
+      offset: 20,
+      start_time: '2026-02-24T10:00:00.000Z',
+      end_time: null,
+    });
+  });
+});
+
+describe('workflow (docs/upstreams.md A5)', () => {
+  it('maps WorkflowDetail and its versions, dropping each version’s definition', () => {
+    const wire = parseWorkflowDetail({
+      workflow_id: '50741f40-8621-4d46-8a91-dff4d873be98',
+      slug: 'text-to-image-generator',
+      name: 'Text to Image Generator',
+      description: 'Generates images from text prompts',
+      categories: ['image-generation', 'ai'],
+      locked: false,
+      production: false,
+      latest_version_id: 'v2',
+      status: 'active',
+      trigger_count: 42,
+      created_at: '2025-12-01T10:00:00Z',
+      updated_at: '2025-12-07T15:30:00Z',
+      versions: [{ version_id: 'v2', slug: 'text-to-image-generator', production: true, trigger_count: 15, status: 'active', definition: { steps: [] } }],
+    });
+    const workflow = normaliseWorkflow(wire);
+    expect(workflow).toMatchObject({
+      workflowId: '50741f40-8621-4d46-8a91-dff4d873be98',
+      slug: 'text-to-image-generator',
+      description: 'Generates images from text prompts',
+      categories: ['image-generation', 'ai'],
+      latestVersionId: 'v2',
+      triggerCount: 42,
+      versions: [{ versionId: 'v2', production: true, triggerCount: 15, status: 'active', createdAt: null }],
+    });
+    expect(JSON.stringify(wire)).not.toContain('definition');
+    expect(normaliseWorkflow(parseWorkflowDetail({ workflow_id: 'w', name: 'n' }))).toMatchObject({ description: null, slug: null, versions: [], categories: [] });
+    expect(thrown(() => parseWorkflowDetail({ name: 'n' })).extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'workflows' });
+  });
+
+  it('reads the prediction a completed step names', () => {
+    const json = fixture('workflows-execution') as { step_outputs: Record<string, { metadata: Record<string, unknown> }> };
+    json.step_outputs['step2']!.metadata['prediction_id'] = '6yxkzw4th9rme0ct1re8q42xer';
+    const steps = normaliseExecutionDetails(parseExecutionDetails(json)).steps!;
+    expect(steps.map((step) => step.predictionId)).toEqual([null, '6yxkzw4th9rme0ct1re8q42xer']);
   });
 });
 
@@ -512,14 +607,14 @@ describe('wire schemas, host by host', () => {
       for (const list of nulledAndAbsent({ executions: [item] }, ['total_count', 'offset', 'limit'])) {
         const page = normaliseModelExecutionList(parseModelExecutionList(list), { offset: 0, limit: 1 });
         expect(page).toMatchObject({ totalCount: null, hasNextPage: true });
-        expect(page.items[0]).toMatchObject({ executionId: 'exec_abc123', model: '', cost: null, output: null, workflowId: null, error: null });
+        expect(page.items[0]).toMatchObject({ executionId: 'exec_abc123', model: null, cost: null, output: null, workflowId: null, error: null });
       }
     }
     for (const metrics of nulledAndAbsent(predictionJson['metrics'] as Json, ['predict_time', 'cost'])) {
       expect(normalisePrediction(parsePrediction({ ...predictionJson, metrics }), 'asked')).toMatchObject({ cost: null, runTimeSeconds: null });
     }
     for (const prediction of nulledAndAbsent(predictionJson, Object.keys(predictionJson).concat('model', 'error'))) {
-      expect(normalisePrediction(parsePrediction(prediction), 'asked')).toMatchObject({ executionId: 'asked', model: '', output: null, cost: null });
+      expect(normalisePrediction(parsePrediction(prediction), 'asked')).toMatchObject({ executionId: 'asked', model: null, output: null, cost: null });
     }
     for (const answer of nulledAndAbsent({ status: 's', message: 'm', predictionID: 'p' }, ['status', 'message', 'predictionID'])) {
       expect(normaliseCancelPrediction(parseCancelPrediction(answer), 'asked')).toMatchObject({ executionId: 'asked', upstreamStatus: '', message: null });

@@ -239,7 +239,7 @@ describe('workflows detail', () => {
     const image = await workflowDetail(picks.completedImageExecution);
     expect(image).not.toHaveProperty('bulk_id');
     expect(image.status).toBe('completed');
-    expect(Array.isArray(image.output) && image.output.every((u) => /^https:\/\/storage\.googleapis\.com\/eachlabs-sim\/.+\.png$/.test(String(u)))).toBe(true);
+    expect(Array.isArray(image.output) && image.output.every((u) => String(u).startsWith(`${sim.mediaBase}/`) && String(u).endsWith('.png'))).toBe(true);
     expect(typeof (await workflowDetail(picks.completedTextExecution)).output).toBe('string');
     const structured = (await workflowDetail(picks.completedStructuredExecution)).output;
     expect(structured !== null && typeof structured === 'object' && !Array.isArray(structured)).toBe(true);
@@ -467,6 +467,114 @@ describe('tasks host', () => {
   });
 });
 
+describe('workflows: GET /workflows/{id} (docs/upstreams.md A5)', () => {
+  const workflow = (idOrSlug: string, headers: Record<string, string> = apiKeyHeaders()) => getJson(`${sim.urls.workflows}/workflows/${idOrSlug}`, headers);
+
+  it('answers a workflow by uuid or slug, with versions counted from its executions', async () => {
+    const [first] = sim.data.workflows;
+    const byId = await workflow(first!.id);
+    expect(byId.status).toBe(200);
+    expect((await workflow(first!.slug)).body).toEqual(byId.body);
+    expect(byId.body).toMatchObject({ workflow_id: first!.id, slug: first!.slug, name: first!.name, status: 'active' });
+    expect(typeof byId.body.description).toBe('string');
+    const versions = byId.body.versions as Json[];
+    expect(versions.length).toBeGreaterThanOrEqual(1);
+    expect(versions.reduce((sum, version) => sum + Number(version.trigger_count), 0)).toBe(byId.body.trigger_count);
+    expect(byId.body.trigger_count).toBe((await workflowList(first!.id, '?limit=1')).body.total_count);
+    expect(versions.map((version) => version.version_id)).toContain(byId.body.latest_version_id);
+  });
+
+  it('is 404 for an unknown workflow and 401 without the key', async () => {
+    expect(await workflow('no-such-workflow')).toEqual({ status: 404, body: { error: 'workflow not found' } });
+    expect((await workflow(sim.data.workflows[0]!.id, {})).status).toBe(401);
+  });
+});
+
+describe('tasks: GET /api/v1/workflows/runs (docs/upstreams.md D5)', () => {
+  const runs = async (query = '', headers: Record<string, string> = taskHeaders()) => {
+    const res = await fetch(`${sim.urls.tasks}/api/v1/workflows/runs${query}`, { headers });
+    const text = await res.text();
+    return { status: res.status, text, body: (res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : null) as Json[] | null };
+  };
+  const keys = ['completed_at', 'created_at', 'error', 'id', 'payload', 'result', 'root_execution_id', 'session_id', 'status', 'workflow_id'];
+  const all = async (type: string) => (await runs(`?workflow_type=${type}&limit=1000`)).body!;
+
+  it('is a bare array of run summaries of one workflow type, newest first, with the execution’s values', async () => {
+    const workflows = await all('workflow');
+    expect(workflows.length).toBeGreaterThan(5);
+    const agents = await all('agent');
+    const tools = await all('tool');
+    expect(agents.length).toBeGreaterThan(0);
+    expect(tools.length).toBeGreaterThan(0);
+    expect(workflows.length + agents.length + tools.length).toBe(sim.data.taskExecutionIds.filter((id) => sim.data.taskExecution(id)).length);
+    expect((await runs()).body).toEqual(workflows.slice(0, 50));
+    for (const list of [workflows, agents, tools]) {
+      const times = list.map((run) => Date.parse(String(run.created_at)));
+      expect(times).toEqual([...times].sort((a, b) => b - a));
+      for (const run of list) {
+        expect(Object.keys(run).sort()).toEqual(keys);
+        const full = sim.data.taskExecution(String(run.id))!;
+        for (const key of keys) expect(run[key], key).toEqual(full[key]);
+      }
+    }
+    expect(agents.every((run) => String(run.workflow_id).endsWith('-agent'))).toBe(true);
+  });
+
+  it('pages with limit and offset (no maximum), filters by workflow and creation time, and ignores an invalid time', async () => {
+    const workflows = await all('workflow');
+    expect((await runs('?limit=3&offset=2')).body).toEqual(workflows.slice(2, 5));
+    const one = String(workflows[0]!.workflow_id);
+    expect((await runs(`?workflow_id=${one}&limit=1000`)).body).toEqual(workflows.filter((run) => run.workflow_id === one));
+    const middle = String(workflows[3]!.created_at);
+    const newer = workflows.filter((run) => Date.parse(String(run.created_at)) >= Date.parse(middle));
+    expect((await runs(`?limit=1000&start_time=${encodeURIComponent(middle)}`)).body).toEqual(newer);
+    expect((await runs(`?limit=1000&end_time=${encodeURIComponent(middle)}`)).body).toEqual(workflows.filter((run) => !newer.includes(run) || run.created_at === middle));
+    expect((await runs('?limit=1000&start_time=yesterday&end_time=2026-13-45')).body).toEqual(workflows);
+  });
+
+  it('refuses a non-integer limit with text, and answers 401 and 403 like the rest of Polos', async () => {
+    const bad = await runs('?limit=ten');
+    expect(bad.status).toBe(400);
+    expect(bad.text).toContain('limit');
+    expect((await runs('', { 'x-project-id': sim.credentials.tasksProjectId })).status).toBe(401);
+    const other = await runs('', { ...taskHeaders(), 'x-project-id': '00000000-0000-4000-8000-000000000000' });
+    expect(other.status).toBe(403);
+    expect(other.body).toMatchObject({ error_type: 'PROJECT_ACCESS_FORBIDDEN' });
+  });
+});
+
+describe('media: the images the world names', () => {
+  const imagesOf = (value: unknown): string[] => JSON.stringify(value).match(/http:\/\/[^"\\]+\.png/g) ?? [];
+
+  it('are on the simulator’s own origin in every shape, and served as PNGs', async () => {
+    const { picks } = sim.data;
+    const detail = await workflowDetail(picks.completedImageExecution);
+    const bulk = (await bulkPost(workflowOf(picks.completedImageExecution).id, { execution_ids: [picks.completedImageExecution] })).body;
+    const prediction = (await getJson(`${sim.urls.models}/prediction/${picks.predictionArrayOutput}`, apiKeyHeaders())).body;
+    const urls = [...imagesOf(detail), ...imagesOf(bulk), ...imagesOf(prediction)];
+    expect(urls.length).toBeGreaterThan(4);
+    expect(JSON.stringify([detail, bulk, prediction])).not.toContain('storage.googleapis.com');
+    for (const url of new Set(urls)) {
+      expect(url.startsWith(`${sim.mediaBase}/`)).toBe(true);
+      const response = await fetch(url);
+      expect(response.status, url).toBe(200);
+      expect(response.headers.get('content-type')).toBe('image/png');
+      const png = Buffer.from(await response.arrayBuffer());
+      expect(png.subarray(0, 8)).toEqual(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]));
+      expect(png.readUInt32BE(16)).toBe(128);
+    }
+  });
+
+  it('serves only the images the world names', async () => {
+    const [url] = imagesOf(await workflowDetail(sim.data.picks.completedImageExecution));
+    for (const other of [url!.replace(/\/\d\.png$/, '/9.png'), `${sim.mediaBase}/00000000-0000-4000-8000-000000000000/1.png`, `${sim.mediaBase}/../package.json`]) {
+      const response = await fetch(other);
+      expect(response.status, other).toBe(404);
+      await response.arrayBuffer();
+    }
+  });
+});
+
 describe('clock', () => {
   let own: Simulator;
   beforeAll(async () => {
@@ -653,6 +761,12 @@ describe('answers validate against the vendor OpenAPI documents', () => {
     const ok = fn(value);
     expect(ok ? [] : fn.errors, label).toEqual([]);
   };
+
+  it('workflows: WorkflowDetail for every workflow', async () => {
+    const detail = validator('workflows', 'WorkflowDetail');
+    for (const workflow of sim.data.workflows) expectValid(detail, (await getJson(`${sim.urls.workflows}/workflows/${workflow.id}`, apiKeyHeaders())).body, workflow.slug);
+    expect(detail({ workflow_id: 'x', name: 'n' })).toBe(false);
+  });
 
   it('workflows: ExecutionDetails for every execution, ListExecutionsResponse pages', async () => {
     const details = validator('workflows', 'ExecutionDetails');

@@ -70,7 +70,7 @@ export type ModelExecutionsQueryVariables = Exact<{
 }>;
 
 
-export type ModelExecutionsQuery = { modelExecutions: { totalCount: number | null, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, executionId: string, model: string, status: ExecutionStatus, cost: number | null, runTimeSeconds: number | null, errorClassification: ErrorClassification | null, workflowExecutionId: string | null } | null } | null> | null } | null };
+export type ModelExecutionsQuery = { modelExecutions: { totalCount: number | null, pageInfo: { hasNextPage: boolean, endCursor: string | null }, edges: Array<{ node: { id: string, executionId: string, model: string | null, status: ExecutionStatus, cost: number | null, runTimeSeconds: number | null, errorClassification: ErrorClassification | null, workflowExecutionId: string | null } | null } | null> | null } | null };
 
 export type TaskExecutionQueryVariables = Exact<{
   executionId: string;
@@ -100,6 +100,7 @@ export type NodeQuery = { node:
     | { __typename: 'Bulk', bulkId: string, workflowId: string, id: string, progress: { total: number, completed: number, percentComplete: number, isComplete: boolean } | null }
     | { __typename: 'ModelExecution', executionId: string, source: ExecutionSource, status: ExecutionStatus, upstreamStatus: string, isTerminal: boolean, id: string }
     | { __typename: 'TaskExecution', executionId: string, source: ExecutionSource, status: ExecutionStatus, upstreamStatus: string, isTerminal: boolean, id: string }
+    | { __typename: 'Workflow', id: string }
     | { __typename: 'WorkflowExecution', executionId: string, source: ExecutionSource, status: ExecutionStatus, upstreamStatus: string, isTerminal: boolean, id: string }
    | null };
 

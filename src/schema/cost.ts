@@ -44,16 +44,20 @@ export function referenceOrNull(globalId: string): NodeRef | null {
 /**
  * Upstream calls loading these references makes: workflow executions share bulk calls, up to 100
  * ids of one workflow each; a bulk is a list call; a model or task execution is one call each
- * (those hosts have no batch read). A null reference is refused before any call.
+ * (those hosts have no batch read); a workflow one call, however often it is named. A null
+ * reference is refused before any call.
  */
 export function lookupCalls(refs: Iterable<NodeRef | null>): number {
   const perWorkflow = new Map<string, number>();
+  const workflows = new Set<string>();
   let calls = 0;
   for (const ref of refs) {
     if (ref === null) continue;
     if (ref.typename === 'WorkflowExecution') perWorkflow.set(ref.workflowId, (perWorkflow.get(ref.workflowId) ?? 0) + 1);
+    else if (ref.typename === 'Workflow') workflows.add(ref.workflowId);
     else calls += 1;
   }
+  calls += workflows.size;
   for (const ids of perWorkflow.values()) calls += Math.ceil(ids / maxPageSize);
   return calls;
 }

@@ -1,11 +1,13 @@
 /**
  * The Execution interface shared by the three hosts' executions, its enums and error type.
  */
+import type { Context } from '../context.ts';
 import * as model from '../model.ts';
 import { builder } from './builder.ts';
 import { upstreamCall } from './cost.ts';
 import { encodeGlobalId, nodeRefOf } from './ids.ts';
-import { fullWorkflowExecution, workflowExecutionError } from './resolve.ts';
+import { OutputItem, outputItemsOf } from './output.ts';
+import { fullTaskExecution, fullWorkflowExecution, workflowExecutionError } from './resolve.ts';
 
 export const ExecutionSource = builder.enumType('ExecutionSource', {
   description: 'Which upstream host an execution lives on.',
@@ -37,6 +39,16 @@ const typenameBySource = {
   TASK: 'TaskExecution',
 } as const satisfies Record<model.ExecutionSource, string>;
 
+/** An execution's output, from its fuller shape when the one at hand lacks it (a list summary). */
+async function outputOf(execution: model.Execution, context: Context): Promise<unknown> {
+  return execution.source === 'WORKFLOW' ? (await fullWorkflowExecution(execution, context)).output : execution.output;
+}
+
+/** A run of the task host's runs list does not say when it started: the execution itself does. */
+async function startOf(execution: model.Execution, context: Context): Promise<Pick<model.Execution, 'startedAt' | 'durationMs'>> {
+  return execution.source === 'TASK' ? fullTaskExecution(execution, context) : execution;
+}
+
 export const Execution = builder.interfaceRef<model.Execution>('Execution').implement({
   description: 'Something that ran on one of the upstream hosts.',
   interfaces: [builder.nodeInterfaceRef()],
@@ -56,14 +68,18 @@ export const Execution = builder.interfaceRef<model.Execution>('Execution').impl
     }),
     isTerminal: t.exposeBoolean('isTerminal', { nullable: false }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
-    startedAt: t.expose('startedAt', { type: 'DateTime' }),
+    startedAt: t.field({ type: 'DateTime', resolve: async (execution, _args, context) => (await startOf(execution, context)).startedAt }),
     completedAt: t.expose('completedAt', { type: 'DateTime' }),
-    durationMs: t.exposeInt('durationMs'),
+    durationMs: t.int({ resolve: async (execution, _args, context) => (await startOf(execution, context)).durationMs }),
     output: t.field({
       type: 'JSON',
       description: 'A string (text), a list of URLs (images) or an object (structured output).',
-      resolve: async (execution, _args, context) =>
-        execution.source === 'WORKFLOW' ? (await fullWorkflowExecution(execution, context)).output : execution.output,
+      resolve: (execution, _args, context) => outputOf(execution, context),
+    }),
+    outputs: t.field({
+      type: [OutputItem],
+      description: '`output`, typed: one item per element of a list output (text, image, file or JSON).',
+      resolve: async (execution, _args, context) => outputItemsOf(await outputOf(execution, context)),
     }),
     error: t.field({
       type: ExecutionError,

@@ -8,9 +8,10 @@ import { GraphQLNonNull, GraphQLObjectType, GraphQLSchema, GraphQLString } from 
 import { badUserInput } from '../errors.ts';
 import { builder } from './builder.ts';
 import { loadBulk } from './bulk.ts';
+import { loadModelExecution } from './model-execution.ts';
 import { lookupCalls, upstreamCall } from './cost.ts';
 import { decodeGlobalId, type NodeRef, type NodeRefOf, type NodeType } from './ids.ts';
-import { Bulk, ModelExecution, TaskExecution, WorkflowExecution } from './refs.ts';
+import { Bulk, ModelExecution, TaskExecution, Workflow, WorkflowExecution } from './refs.ts';
 import { stitchingSdl } from './stitching.ts';
 
 const byId = builder.selection<{ id: string }>('id');
@@ -47,6 +48,8 @@ const referenceOf = {
     'id' in representation ? refOf(representation, 'TaskExecution') : { typename: 'TaskExecution', ...keyOf(representation, ['executionId']) },
   Bulk: (representation: object): NodeRefOf<'Bulk'> =>
     'id' in representation ? refOf(representation, 'Bulk') : { typename: 'Bulk', ...keyOf(representation, ['workflowId', 'bulkId']) },
+  Workflow: (representation: object): NodeRefOf<'Workflow'> =>
+    'id' in representation ? refOf(representation, 'Workflow') : { typename: 'Workflow', ...keyOf(representation, ['workflowId']) },
 } satisfies { readonly [T in NodeType]: (representation: object) => NodeRefOf<T> };
 
 builder.asEntity(WorkflowExecution, {
@@ -59,7 +62,7 @@ builder.asEntity(WorkflowExecution, {
 
 builder.asEntity(ModelExecution, {
   key: [byId, builder.selection<{ executionId: string }>('executionId')],
-  resolveReference: async (ref, context) => context.upstreams.models.loaders.prediction.load(referenceOf.ModelExecution(ref).executionId),
+  resolveReference: async (ref, context) => loadModelExecution(referenceOf.ModelExecution(ref), context),
 });
 
 builder.asEntity(TaskExecution, {
@@ -73,6 +76,11 @@ builder.asEntity(Bulk, {
     const { workflowId, bulkId } = referenceOf.Bulk(ref);
     return loadBulk({ workflowId, bulkId }, context);
   },
+});
+
+builder.asEntity(Workflow, {
+  key: [byId, builder.selection<{ workflowId: string }>('workflowId')],
+  resolveReference: async (ref, context) => context.upstreams.workflows.loaders.workflow.load(referenceOf.Workflow(ref).workflowId),
 });
 
 /** What a representation will be looked up as; null for one refused without a call, and for a `User` (never looked up). */

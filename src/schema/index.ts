@@ -13,12 +13,15 @@ import {
 } from 'graphql';
 import { type Builder, builder } from './builder.ts';
 import './execution.ts';
+import './output.ts';
 import './connections.ts';
 import './step.ts';
 import './workflow-execution.ts';
+import './workflow.ts';
 import './model-execution.ts';
 import './task-execution.ts';
 import './bulk.ts';
+import './executions.ts';
 import './node.ts';
 import './subscription.ts';
 import './mutation.ts';

@@ -20,6 +20,7 @@ import {
   upstreamLimit,
   windowOf,
 } from './paging.ts';
+import type { NodeRef, NodeRefOf } from './ids.ts';
 import { ModelExecution, WorkflowExecution } from './refs.ts';
 
 /** Default page size of the models list (the upstream's own default). */
@@ -30,7 +31,10 @@ ModelExecution.implement({
   interfaces: [builder.nodeInterfaceRef(), Execution],
   isTypeOf: (value) => (value as model.Execution).source === 'MODEL',
   fields: (t) => ({
-    model: t.exposeString('model', { nullable: false, description: 'Model slug, e.g. `flux-1-1-pro`.' }),
+    model: t.exposeString('model', {
+      description:
+        'Model slug, e.g. `flux-1-1-pro`. Null only where no answer named it: the prediction read `node(id:)` makes documents none, so an id taken from a list carries it.',
+    }),
     cost: t.exposeFloat('cost', { description: 'USD.' }),
     runTimeSeconds: t.exposeFloat('runTimeSeconds'),
     errorClassification: t.field({
@@ -52,6 +56,19 @@ ModelExecution.implement({
     }),
   }),
 });
+
+/**
+ * A model execution by its global id: `GET /v1/prediction/{id}`, whose shape documents no model
+ * slug; the slug an id taken from a list carries fills it in.
+ */
+export async function loadModelExecution(ref: NodeRefOf<'ModelExecution'>, context: Context): Promise<model.ModelExecution> {
+  return withSlugOf(ref, await context.upstreams.models.loaders.prediction.load(ref.executionId));
+}
+
+/** A model execution with the slug its global id carries, where its own answer named none. */
+export function withSlugOf<T extends model.Execution>(ref: NodeRef, execution: T): T {
+  return execution.source === 'MODEL' && execution.model === null && ref.typename === 'ModelExecution' && ref.model ? { ...execution, model: ref.model } : execution;
+}
 
 export const ModelExecutionFilter = builder.inputType('ModelExecutionFilter', {
   fields: (t) => ({
@@ -103,6 +120,29 @@ export function modelExecutionsOfWorkflowExecution(
       ? windowOf(await firstModelExecutionsOf(workflowExecutionId, context), window)
       : context.upstreams.models.loaders.page.load(toQuery({ workflowExecutionId }, window)),
   );
+}
+
+/**
+ * The model execution a step ran: the prediction its metadata names (the detail shape names it
+ * once the step completed; for a step read in bulk, which does not, the detail is read, once per
+ * workflow execution), found in its workflow execution's model executions, the one call `cost`
+ * and `modelExecutions` make too. Not listed there (a workflow execution of more than 100), it is
+ * read by id. Null for a step that has not completed or is not a model step.
+ */
+export async function modelExecutionOfStep(step: model.Step, context: Context): Promise<model.ModelExecution | null> {
+  if (step.model === null || step.status !== 'COMPLETED') return null;
+  const named = step.predictionId
+    ? Promise.resolve(step.predictionId)
+    : context.upstreams.workflows.loaders.detail
+        .load(step.executionId)
+        .then((detail) => detail.steps?.find((candidate) => candidate.stepId === step.stepId)?.predictionId ?? null);
+  const listed = modelExecutionsOfWorkflowExecution(step.executionId, { first: maxPageSize, after: null }, context);
+  // Both calls at once; a list that failed matters only if the step names a prediction.
+  listed.catch(() => undefined);
+  const predictionId = await named;
+  if (predictionId === null) return null;
+  const found = (await listed).edges.find((edge) => edge.node.executionId === predictionId)?.node;
+  return found ?? loadModelExecution({ typename: 'ModelExecution', executionId: predictionId }, context);
 }
 
 builder.queryFields((t) => ({

@@ -8,19 +8,22 @@ import { badUserInput } from '../errors.ts';
 import type * as model from '../model.ts';
 import { builder } from './builder.ts';
 import { loadBulk } from './bulk.ts';
+import { loadModelExecution } from './model-execution.ts';
 import { itemsOf, lookupCalls, referenceOrNull, upstreamCall } from './cost.ts';
 import { decodeGlobalId, type NodeRef, nodeTypes } from './ids.ts';
 
-function loadNode(ref: NodeRef, context: Context): Promise<model.Execution | model.Bulk> {
+function loadNode(ref: NodeRef, context: Context): Promise<model.Execution | model.Bulk | model.Workflow> {
   switch (ref.typename) {
     case 'WorkflowExecution':
       return context.upstreams.flows.loaders.execution.load({ workflowId: ref.workflowId, executionId: ref.executionId });
     case 'ModelExecution':
-      return context.upstreams.models.loaders.prediction.load(ref.executionId);
+      return loadModelExecution(ref, context);
     case 'TaskExecution':
       return context.upstreams.tasks.loaders.execution.load(ref.executionId);
     case 'Bulk':
       return loadBulk({ workflowId: ref.workflowId, bulkId: ref.bulkId }, context);
+    case 'Workflow':
+      return context.upstreams.workflows.loaders.workflow.load(ref.workflowId);
   }
 }
 

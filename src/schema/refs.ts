@@ -11,3 +11,4 @@ export const TaskExecution = builder.objectRef<model.TaskExecution>('TaskExecuti
 export const Step = builder.objectRef<model.Step>('Step');
 export const Bulk = builder.objectRef<model.Bulk>('Bulk');
 export const BulkProgress = builder.objectRef<model.BulkProgress>('BulkProgress');
+export const Workflow = builder.objectRef<model.Workflow>('Workflow');

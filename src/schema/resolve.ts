@@ -1,5 +1,5 @@
 /**
- * Resolver helpers shared by several types: reaching the fuller shape of a workflow
+ * Resolver helpers shared by several types: reaching the fuller shape of a workflow or task
  * execution through the request's loaders.
  */
 import type { Context } from '../context.ts';
@@ -26,4 +26,9 @@ export async function workflowExecutionError(
   if (execution.status !== 'FAILED') return null;
   const detail = await context.upstreams.workflows.loaders.detail.load(execution.executionId);
   return detail.error;
+}
+
+/** A run of the task host's runs list lacks most fields: read the execution itself (one call per task, deduplicated). */
+export async function fullTaskExecution(task: model.TaskExecution, context: Context): Promise<model.TaskExecution> {
+  return task.shape === 'run' ? context.upstreams.tasks.loaders.execution.load(task.executionId) : task;
 }

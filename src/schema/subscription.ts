@@ -22,6 +22,7 @@ import { builder } from './builder.ts';
 import { upstreamCall } from './cost.ts';
 import { Execution } from './execution.ts';
 import { decodeGlobalId, executionTypes } from './ids.ts';
+import { withSlugOf } from './model-execution.ts';
 import { BulkProgress } from './refs.ts';
 
 /** An execution's global id → which upstream execution to watch; malformed ids fail before any call. */
@@ -135,10 +136,11 @@ builder.subscriptionFields((t) => ({
       const ref = executionRefOf(String(id));
       return subscribeTo(context, 'executionUpdated', executionSource(ref), executionReader(context.upstreams, ref));
     },
-    resolve: (execution, _args, context) => {
+    resolve: (execution, { id }, context) => {
       if (execution instanceof Error) throw execution;
       freshLoaders(context);
-      return execution;
+      // A prediction names no model: the slug the subscribed id carries does.
+      return withSlugOf(decodeGlobalId(String(id), executionTypes, { triggers: true }), execution);
     },
   }),
   bulkProgress: t.field({

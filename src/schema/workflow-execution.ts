@@ -10,15 +10,31 @@ import { ModelExecutionConnection, WorkflowExecutionConnection } from './connect
 import { itemsOf, pageComplexity, upstreamCall } from './cost.ts';
 import { Execution } from './execution.ts';
 import { firstModelExecutionsOf, modelExecutionsOfWorkflowExecution } from './model-execution.ts';
-import { connectionOf, maxPageSize, pageRequest, upstreamLimit } from './paging.ts';
+import { connectionOf, type ConnectionShape, maxPageSize, pageRequest, upstreamLimit } from './paging.ts';
 import { Bulk, Step, WorkflowExecution } from './refs.ts';
 import { fullWorkflowExecution } from './resolve.ts';
 
 /** Default page size of the workflows list (the upstream's own default). */
-const defaultWorkflowPage = 50;
+export const defaultWorkflowPage = 50;
 
 /** Default page size of a workflow execution's model executions. */
 const defaultModelExecutionsPage = 20;
+
+/** A page of one workflow's executions (optionally of one bulk): `workflowExecutions`, and a `Workflow`'s `executions`. */
+export async function workflowExecutionsOf(
+  workflowId: string,
+  args: { bulkId?: string | null; first?: number | null; after?: string | null },
+  context: Context,
+): Promise<ConnectionShape<model.WorkflowExecution>> {
+  return connectionOf(pageRequest(args, defaultWorkflowPage), (window) =>
+    context.upstreams.workflows.loaders.page.load({
+      workflowId,
+      bulkId: args.bulkId ?? null,
+      offset: window.offset,
+      limit: upstreamLimit(window),
+    }),
+  );
+}
 
 async function full<T>(execution: model.WorkflowExecution, context: Context, pick: (e: model.WorkflowExecution) => T) {
   return pick(await fullWorkflowExecution(execution, context));
@@ -105,15 +121,7 @@ builder.queryFields((t) => ({
       after: t.arg.string(),
     },
     complexity: pageComplexity(defaultWorkflowPage),
-    resolve: (_root, args, context) =>
-      connectionOf(pageRequest(args, defaultWorkflowPage), (window) =>
-        context.upstreams.workflows.loaders.page.load({
-          workflowId: args.workflowId,
-          bulkId: args.bulkId ?? null,
-          offset: window.offset,
-          limit: upstreamLimit(window),
-        }),
-      ),
+    resolve: (_root, args, context) => workflowExecutionsOf(args.workflowId, args, context),
   }),
   workflowExecutionsByIds: t.field({
     type: [WorkflowExecution],

@@ -2,6 +2,7 @@
 import type { Clock } from './clock.ts';
 import type { Picks, StepKind, World } from './world/index.ts';
 import { renderBulkExecution } from './flows.ts';
+import { rebaseJson, worldMediaBase } from './media.ts';
 import { renderModelListItem, renderPrediction } from './models.ts';
 import { renderTask } from './tasks.ts';
 import { renderWorkflowDetail, renderWorkflowSummary } from './workflows.ts';
@@ -68,7 +69,9 @@ export interface SimulatorData {
   taskExecution(id: string): WireJson | null;
 }
 
-export function createSimulatorData(world: World, seed: number, clock: Clock, modelsBaseUrl: () => string): SimulatorData {
+/** @param mediaBase the base image URLs are answered under (media.ts); the world's own by default. */
+export function createSimulatorData(world: World, seed: number, clock: Clock, modelsBaseUrl: () => string, mediaBase = worldMediaBase): SimulatorData {
+  const rebase = <T>(value: T): T => rebaseJson(value, mediaBase);
   const workflows = world.workflows.map((workflow) => ({
     id: workflow.id,
     slug: workflow.slug,
@@ -94,20 +97,20 @@ export function createSimulatorData(world: World, seed: number, clock: Clock, mo
       organizationId: world.organizationId,
       sourceIpAddresses: [...new Set([...world.executions.values()].map((fact) => fact.sourceIp))],
     },
-    workflowExecution: (id) => withExecution(id, (fact) => renderWorkflowDetail(fact, clock.now())),
+    workflowExecution: (id) => rebase(withExecution(id, (fact) => renderWorkflowDetail(fact, clock.now()))),
     workflowExecutionSummary: (id) => withExecution(id, (fact) => renderWorkflowSummary(fact, clock.now())),
-    bulkExecution: (id) => withExecution(id, (fact) => renderBulkExecution(world, fact, clock.now())),
+    bulkExecution: (id) => rebase(withExecution(id, (fact) => renderBulkExecution(world, fact, clock.now()))),
     modelExecution: (id) => {
       const fact = world.modelExecutionsById.get(id);
-      return fact ? renderModelListItem(fact, clock.now()) : null;
+      return fact ? rebase(renderModelListItem(fact, clock.now())) : null;
     },
     modelExecutionList: () => {
       const now = clock.now();
-      return world.modelExecutions.flatMap((fact): WireJson[] => { const item = renderModelListItem(fact, now); return item ? [item] : []; });
+      return rebase(world.modelExecutions.flatMap((fact): WireJson[] => { const item = renderModelListItem(fact, now); return item ? [item] : []; }));
     },
     prediction: (id) => {
       const fact = world.modelExecutionsById.get(id);
-      return fact ? renderPrediction(fact, clock.now(), modelsBaseUrl()) : null;
+      return fact ? rebase(renderPrediction(fact, clock.now(), modelsBaseUrl())) : null;
     },
     taskExecution: (id) => {
       const fact = world.tasksById.get(id);

@@ -14,7 +14,8 @@ import type { HostName } from './hosts.ts';
 import type { HostHandler } from './http.ts';
 import { createModelsHandler } from './models.ts';
 import { createRecorder, type RecordedRequest, type Recorder } from './recorder.ts';
-import { closeServers, createTimers, startServers, type Answering, type Timers } from './serve.ts';
+import { rebaseText, worldMediaBase } from './media.ts';
+import { closeServers, createTimers, startMediaServer, startServers, type Answering, type Timers } from './serve.ts';
 import { createTasksHandler } from './tasks.ts';
 import { createWebhookSender, type WebhookDelivery, type WebhookSender } from './webhooks.ts';
 import { createWorkflowsHandler } from './workflows.ts';
@@ -41,11 +42,19 @@ export interface SimulatorOptions {
   now?: number;
   /** Host to bind. @default '127.0.0.1' */
   host?: string;
+  /**
+   * The base every image URL of the world is answered under. 'world' keeps the URLs the world's
+   * facts name (a bucket nobody serves); 'served' puts them on the simulator's own media server.
+   * @default 'served'
+   */
+  media?: 'served' | 'world';
 }
 
 export interface Simulator {
   /** Base URLs as the gateway config expects them (see CONTRACT.md "Environment"). */
   readonly urls: Readonly<Record<HostName, string>>;
+  /** The base of every image URL in the hosts' answers: `http://127.0.0.1:PORT/eachlabs-sim`, served by the simulator. */
+  readonly mediaBase: string;
   /** Valid credentials: `apiKey` for workflows/flows/models; `tasksToken` + `tasksProjectId` for tasks. */
   readonly credentials: { readonly apiKey: string; readonly tasksToken: string; readonly tasksProjectId: string };
   /** The environment that points a gateway at it: base URLs and server-side credentials (CONTRACT.md "Environment"). */
@@ -86,7 +95,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const clock = createClock(options.clock ?? 'real', start);
   const world = buildWorld(seed, start);
   const urls = {} as Record<HostName, string>;
-  const webhooks = createWebhookSender(world, clock);
+  const media = { base: worldMediaBase };
+  const webhooks = createWebhookSender(world, clock, (text) => rebaseText(text, media.base));
   const answering = {
     handlers: createHandlers(world, webhooks, () => urls.models),
     recorder: createRecorder(),
@@ -94,9 +104,13 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     clock,
     timers: createTimers(),
     live: { latencyMs: options.latencyMs ?? 0, closed: false },
+    media,
   } satisfies Answering;
-  const servers = await startServers(options.host ?? '127.0.0.1', answering, urls);
-  const data = createSimulatorData(world, seed, clock, () => urls.models);
+  const bindHost = options.host ?? '127.0.0.1';
+  const servers = await startServers(bindHost, answering, urls);
+  const served = await startMediaServer(bindHost, world, servers);
+  if ((options.media ?? 'served') === 'served') media.base = served;
+  const data = createSimulatorData(world, seed, clock, () => urls.models, media.base);
   return simulatorApi({ ...answering, world, urls, data, webhooks, close: closer(answering, webhooks, servers) });
 }
 
@@ -114,6 +128,7 @@ interface Parts {
   readonly world: World;
   readonly clock: Clock;
   readonly urls: Readonly<Record<HostName, string>>;
+  readonly media: { readonly base: string };
   readonly data: SimulatorData;
   readonly recorder: Recorder;
   readonly faults: FaultBoard;
@@ -122,10 +137,11 @@ interface Parts {
   close(): Promise<void>;
 }
 
-function simulatorApi({ world, clock, urls, data, recorder, faults, webhooks, live, close }: Parts): Simulator {
+function simulatorApi({ world, clock, urls, media, data, recorder, faults, webhooks, live, close }: Parts): Simulator {
   const credentials = world.credentials;
   return {
     urls: Object.freeze({ ...urls }),
+    mediaBase: media.base,
     credentials: Object.freeze({ ...credentials }),
     env: Object.freeze({
       WORKFLOWS_API_URL: urls.workflows,

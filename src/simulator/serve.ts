@@ -9,7 +9,9 @@ import type { Clock } from './clock.ts';
 import { writeFault, type FaultBoard } from './faults.ts';
 import { baseUrl, hostNames, type HostName } from './hosts.ts';
 import type { HostHandler, Route, SimRequest, SimResponse } from './http.ts';
+import { answerMedia, mediaPathPrefix, rebaseText } from './media.ts';
 import type { Recorder } from './recorder.ts';
+import type { World } from './world/index.ts';
 
 const maxBodyBytes = 5 * 1024 * 1024;
 
@@ -22,6 +24,8 @@ export interface Answering {
   readonly timers: Timers;
   /** Read on every request: `setLatency` and `close` change them while serving. */
   readonly live: { readonly latencyMs: number; readonly closed: boolean };
+  /** The base the world's image URLs are answered under (media.ts); set once the media server listens. */
+  readonly media: { readonly base: string };
 }
 
 /** Timers that `close()` can clear, so a closing simulator leaves none behind. */
@@ -62,9 +66,31 @@ export async function startServers(bindHost: string, answering: Answering, urls:
     await listen(server, bindHost);
     servers.push(server);
     const { port } = server.address() as AddressInfo;
-    urls[host] = baseUrl(host, `http://${bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost}:${port}`);
+    urls[host] = baseUrl(host, `http://${loopbackName(bindHost)}:${port}`);
   }
   return servers;
+}
+
+/**
+ * The media server: the world's images on an origin of their own, so the hosts' answers can name
+ * them. Not an upstream: no hit counters, faults or latency. Returns the base to answer them under.
+ */
+export async function startMediaServer(bindHost: string, world: World, servers: Server[]): Promise<string> {
+  const server = createServer((req, res) => {
+    const { status, headers, body } = answerMedia(world, (req.method ?? 'GET').toUpperCase(), new URL(req.url ?? '/', 'http://simulator.invalid').pathname);
+    res.writeHead(status, { ...headers, 'content-length': String(body.length) });
+    res.end(body);
+  });
+  server.keepAliveTimeout = 5_000;
+  await listen(server, bindHost);
+  servers.push(server);
+  const { port } = server.address() as AddressInfo;
+  return `http://${loopbackName(bindHost)}:${port}${mediaPathPrefix}`;
+}
+
+/** How a client on this machine reaches a server bound to `bindHost`. */
+function loopbackName(bindHost: string): string {
+  return bindHost === '0.0.0.0' || bindHost === '::' ? '127.0.0.1' : bindHost;
 }
 
 function listen(server: Server, bindHost: string): Promise<void> {
@@ -119,7 +145,7 @@ async function answer(answering: Answering, host: HostName, req: IncomingMessage
     return;
   }
   const request: SimRequest = { method, pathname: url.pathname, query: url.searchParams, headers: req.headers, body: record.body, rawBody, now: answering.clock.now() };
-  const { status, headers, body } = serialise(handle(route, handler, key, request));
+  const { status, headers, body } = serialise(handle(route, handler, key, request), answering.media.base);
   await waitOutLatency();
   if (live.closed) return;
   record.status = status;
@@ -170,11 +196,11 @@ interface Serialised {
   readonly body: string;
 }
 
-function serialise(response: SimResponse): Serialised {
+function serialise(response: SimResponse, mediaBase: string): Serialised {
   let body = '';
   const headers: Record<string, string> = { ...response.headers };
   if (response.json !== undefined) {
-    body = JSON.stringify(response.json);
+    body = rebaseText(JSON.stringify(response.json), mediaBase);
     headers['content-type'] = response.contentType ?? 'application/json; charset=utf-8';
   } else if (response.text !== undefined) {
     body = response.text;

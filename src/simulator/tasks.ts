@@ -6,15 +6,36 @@
  * Every optional field is serialised as an explicit null, never omitted.
  * `POST /api/v1/executions/{id}/cancel` (docs/upstreams.md D4) cancels the target, its ancestors and its
  * descendants: `pending_cancel` until the worker confirms, `cancelled` at once when queued.
+ * `GET /api/v1/workflows/runs` (D5) lists the project's runs of one workflow type, newest first:
+ * a bare array with no total.
  */
 import { taskStateAt, type TaskFact, type World } from './world/index.ts';
-import { rfc3339Micros, UUID_RE } from './format.ts';
+import { parseRfc3339, rfc3339Micros, UUID_RE } from './format.ts';
 import { emptyResponse, headerValue, json, segmentsAfter, type HostHandler, type SimRequest, type SimResponse } from './http.ts';
 
 export const tasksRoutes = {
   execution: 'tasks GET /api/v1/executions/{id}',
   cancel: 'tasks POST /api/v1/executions/{id}/cancel',
+  runs: 'tasks GET /api/v1/workflows/runs',
 } as const;
+
+/**
+ * Polos lists runs per workflow type (`workflow`, `agent`, `tool`), a property of the deployed
+ * workflow the world does not draw: here a workflow whose id ends in `-agent` is an agent, in
+ * `-tool` a tool, anything else a workflow.
+ */
+export function workflowTypeOf(workflowId: string): 'workflow' | 'agent' | 'tool' {
+  if (workflowId.endsWith('-agent')) return 'agent';
+  return workflowId.endsWith('-tool') ? 'tool' : 'workflow';
+}
+
+/** A `WorkflowRunSummary` of the runs list: a few fields of `ExecutionResponse`. */
+export function renderTaskRun(fact: TaskFact, now: number): Record<string, unknown> | null {
+  const task = renderTask(fact, now);
+  if (!task) return null;
+  const { id, root_execution_id, workflow_id, session_id, created_at, status, completed_at, payload, result, error } = task;
+  return { id, root_execution_id, workflow_id, session_id, created_at, status, completed_at, payload, result, error };
+}
 
 const cancellationError = (status: number, error: string): SimResponse => json(status, { error, error_type: 'CANCELLATION_ERROR' });
 
@@ -70,6 +91,55 @@ function authorise(world: World, request: SimRequest): SimResponse | null {
   return null;
 }
 
+/** axum's `Query` extractor refuses a non-integer with 400 and a plain-text body. */
+function integerParam(query: URLSearchParams, name: string, fallback: number): number | SimResponse {
+  const raw = query.get(name);
+  if (raw === null) return fallback;
+  if (!/^[+-]?\d{1,18}$/.test(raw)) return { status: 400, text: `Failed to deserialize query string: ${name}: invalid digit found in string` };
+  return Number(raw);
+}
+
+/** D5: `workflow_type` (default `workflow`), `workflow_id`, `limit` (50, no maximum), `offset`, and a creation window whose invalid ends are ignored. */
+function runsRoute(world: World) {
+  return {
+    key: tasksRoutes.runs,
+    handle: (request: SimRequest): SimResponse => {
+      const denied = authorise(world, request);
+      if (denied) return denied;
+      const project = headerValue(request.headers, 'x-project-id') ?? headerValue(request.headers, 'project-id');
+      if (project?.toLowerCase() !== world.credentials.tasksProjectId) {
+        return json(403, { error: 'Access to this project is forbidden', error_type: 'PROJECT_ACCESS_FORBIDDEN' });
+      }
+      const limit = integerParam(request.query, 'limit', 50);
+      if (typeof limit !== 'number') return limit;
+      const offset = integerParam(request.query, 'offset', 0);
+      if (typeof offset !== 'number') return offset;
+      // Postgres refuses a negative LIMIT or OFFSET; the handler turns that into a 500.
+      if (limit < 0 || offset < 0) return json(500, { error: 'Failed to get workflow executions', error_type: 'INTERNAL_ERROR' });
+      const type = request.query.get('workflow_type') ?? 'workflow';
+      const workflowId = request.query.get('workflow_id');
+      const time = (name: string) => {
+        const raw = request.query.get(name);
+        return raw === null ? null : parseRfc3339(raw);
+      };
+      const [start, end] = [time('start_time'), time('end_time')];
+      const runs = world.tasks
+        .map((fact) => ({ fact, createdAt: taskStateAt(fact, request.now).createdAt }))
+        .filter(({ fact, createdAt }) =>
+          createdAt <= request.now &&
+          workflowTypeOf(fact.workflowId) === type &&
+          (workflowId === null || fact.workflowId === workflowId) &&
+          (start === null || createdAt >= start) &&
+          (end === null || createdAt <= end),
+        )
+        .sort((a, b) => b.createdAt - a.createdAt || (a.fact.id < b.fact.id ? -1 : 1))
+        .slice(offset, offset + limit)
+        .flatMap(({ fact }) => renderTaskRun(fact, request.now) ?? []);
+      return json(200, runs);
+    },
+  };
+}
+
 export function createTasksHandler(world: World): HostHandler {
   const execution = (id: string) => ({
     key: tasksRoutes.execution,
@@ -108,6 +178,7 @@ export function createTasksHandler(world: World): HostHandler {
       }
       if (method !== 'GET') return null;
       if (first === 'executions' && second !== undefined && rest.length === 0) return execution(second);
+      if (first === 'workflows' && second === 'runs' && rest.length === 0) return runsRoute(world);
       return null;
     },
     unmatched: (request) => authorise(world, request) ?? emptyResponse(404),

@@ -34,7 +34,8 @@ const firstRetryMs = 250;
 /** Real-time cadence of the terminal check (simulated time may also jump by `advance`). */
 const checkEveryMs = 200;
 
-export function createWebhookSender(world: World, clock: Clock): WebhookSender {
+/** @param rebase swaps the world's image base in a serialised body for the one the simulator serves (media.ts). */
+export function createWebhookSender(world: World, clock: Clock, rebase: (text: string) => string = (text) => text): WebhookSender {
   const pending = new Map<string, string[]>();
   const log: WebhookDelivery[] = [];
   const inFlight = new Set<Promise<void>>();
@@ -44,7 +45,7 @@ export function createWebhookSender(world: World, clock: Clock): WebhookSender {
   const send = async (executionId: string, url: string, body: Record<string, unknown>, attempt: number): Promise<void> => {
     if (closed) return;
     const sentAt = Date.now();
-    const responseStatus = await post(url, body);
+    const responseStatus = await post(url, rebase(JSON.stringify(body)));
     log.push({ executionId, url, status: String(body['status']), attempt, responseStatus, sentAt });
     if ((responseStatus >= 200 && responseStatus < 300) || attempt >= attempts || closed) return;
     const timer = setTimeout(() => {
@@ -95,12 +96,12 @@ function takeFinished(world: World, pending: Map<string, string[]>, now: number)
 }
 
 /** One delivery attempt: the receiver's status, or 0 when it could not be reached. */
-async function post(url: string, body: Record<string, unknown>): Promise<number> {
+async function post(url: string, body: string): Promise<number> {
   try {
     const response = await fetch(url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      body,
       signal: AbortSignal.timeout(5000),
     });
     await response.body?.cancel();

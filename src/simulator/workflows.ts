@@ -1,16 +1,19 @@
 /**
  * Host A, the eachlabs workflows engine (`/api/v1`, header `X-API-Key`), as docs/upstreams.md §1
- * describes it: execution details (docs/upstreams.md page 000, A4) and the executions of a workflow (docs/upstreams.md page 001, A3,
- * §5.1); the writes trigger (A1) and bulk-trigger (A2) with their webhooks (A6). Cancel
+ * describes it: execution details (docs/upstreams.md page 000, A4), the executions of a workflow (docs/upstreams.md page 001, A3,
+ * §5.1) and the workflow itself with its versions (A5); the writes trigger (A1) and bulk-trigger (A2) with their webhooks (A6). Cancel
  * (`POST /executions/{id}/cancel`) is a SIMULATOR EXTENSION: no such route is documented (A7).
  */
+import { workflowProfiles } from './world/catalogue.ts';
 import { workflowStateAt, type StepState, type World, type WorkflowDef, type WorkflowExecutionFact } from './world/index.ts';
+import { HOUR } from './world/time.ts';
 import { isoSeconds, UUID_RE } from './format.ts';
 import { headerValue, json, segmentsAfter, type HostHandler, type Route, type SimRequest, type SimResponse } from './http.ts';
 
 export const workflowsRoutes = {
   detail: 'workflows GET /executions/{id}',
   list: 'workflows GET /workflows/{id}/executions',
+  workflow: 'workflows GET /workflows/{id}',
   trigger: 'workflows POST /{id}/trigger',
   bulkTrigger: 'workflows POST /{id}/bulk-trigger',
   /** Simulator extension: undocumented upstream (docs/upstreams.md A7). */
@@ -99,6 +102,51 @@ export function renderWorkflowSummary(fact: WorkflowExecutionFact, now: number):
   return body;
 }
 
+/**
+ * `WorkflowDetail` (docs/upstreams.md A5) at `now`. The world draws no versions: each version id its
+ * executions name is one, created an hour before its first execution, counting the executions
+ * that name it; the workflow is as old as its first version and was last updated by its latest.
+ */
+export function renderWorkflow(world: World, workflow: WorkflowDef, now: number): Record<string, unknown> {
+  const executions = (world.executionsByWorkflow.get(workflow.id) ?? []).filter((fact) => fact.createdAt <= now);
+  const versions = new Map<string, { createdAt: number; triggers: number }>();
+  for (const fact of executions) {
+    const version = versions.get(fact.versionId) ?? { createdAt: Infinity, triggers: 0 };
+    versions.set(fact.versionId, { createdAt: Math.min(version.createdAt, fact.createdAt - HOUR), triggers: version.triggers + 1 });
+  }
+  const ordered = [...versions].sort(([a, x], [b, y]) => x.createdAt - y.createdAt || (a < b ? -1 : 1));
+  const latest = ordered.at(-1);
+  const createdAt = ordered[0]?.[1].createdAt ?? now;
+  const definition = { steps: workflow.steps.map((step) => ({ step_id: step.stepId, name: step.name, model: step.model, version: step.version })) };
+  const profile = workflowProfiles[workflow.slug];
+  return {
+    workflow_id: workflow.id,
+    slug: workflow.slug,
+    name: workflow.name,
+    description: profile?.description ?? '',
+    categories: [...(profile?.categories ?? [])],
+    locked: false,
+    production: true,
+    ...(latest ? { latest_version_id: latest[0] } : {}),
+    status: 'active',
+    trigger_count: executions.length,
+    created_at: isoSeconds(createdAt),
+    updated_at: isoSeconds(latest?.[1].createdAt ?? createdAt),
+    versions: ordered.map(([versionId, version]) => ({
+      version_id: versionId,
+      slug: workflow.slug,
+      locked: false,
+      production: versionId === latest?.[0],
+      allowed_to_share: false,
+      trigger_count: version.triggers,
+      created_at: isoSeconds(version.createdAt),
+      updated_at: isoSeconds(version.createdAt),
+      status: 'active',
+      definition,
+    })),
+  };
+}
+
 /** A workflow by uuid or slug (the list endpoint accepts both). */
 export function findWorkflow(world: World, idOrSlug: string) {
   return world.workflows.find((workflow) => workflow.id === idOrSlug || workflow.slug === idOrSlug) ?? null;
@@ -161,6 +209,7 @@ function matchRoute(world: World, webhooks: WebhookRegistry, method: string, pat
   if (method !== 'GET') return null;
   if (first === 'executions' && second !== undefined && third === undefined) return detailRoute(world, second);
   if (first === 'workflows' && second !== undefined && third === 'executions' && rest.length === 0) return listRoute(world, second);
+  if (first === 'workflows' && second !== undefined && third === undefined) return workflowRoute(world, second);
   return null;
 }
 
@@ -249,6 +298,17 @@ function detailRoute(world: World, id: string): Route {
       if (!hasApiKey(request, world)) return unauthorized();
       const fact = world.executions.get(id);
       return fact ? json(200, renderWorkflowDetail(fact, request.now)) : json(404, { error: 'execution not found' });
+    },
+  };
+}
+
+function workflowRoute(world: World, workflowParam: string): Route {
+  return {
+    key: workflowsRoutes.workflow,
+    handle: (request) => {
+      if (!hasApiKey(request, world)) return unauthorized();
+      const workflow = findWorkflow(world, workflowParam);
+      return workflow ? json(200, renderWorkflow(world, workflow, request.now)) : json(404, { error: 'workflow not found' });
     },
   };
 }

@@ -10,6 +10,7 @@ import type {
   BulkTriggerResult,
   CancelResult,
   ModelListQuery,
+  TaskRunsQuery,
   TriggerRequest,
   TriggerResult,
   WorkflowListQuery,
@@ -33,6 +34,8 @@ export interface WorkflowsClient {
   getExecution(executionId: string): Promise<model.WorkflowExecution>;
   /** `GET /workflows/{id}/executions`: summaries (`shape: 'summary'`). */
   listExecutions(query: WorkflowListQuery): Promise<model.Page<model.WorkflowExecution>>;
+  /** `GET /workflows/{id}` by uuid or slug (docs/upstreams.md A5): the workflow and its versions. */
+  getWorkflow(idOrSlug: string): Promise<model.Workflow>;
   /** `POST /{workflowID}/trigger` (docs/upstreams.md A1). */
   trigger(request: TriggerRequest & { readonly inputs?: Readonly<Record<string, unknown>> | null }): Promise<TriggerResult>;
   /** `POST /{workflowID}/bulk-trigger` (docs/upstreams.md A2): 1–10 inputs, some may be refused. */
@@ -43,6 +46,8 @@ export interface WorkflowsLoaders {
   /** `GET /executions/{id}`: the only shape with `error`/`error_cause`. */
   readonly detail: DataLoader<string, model.WorkflowExecution>;
   readonly page: DataLoader<WorkflowListQuery, model.Page<model.WorkflowExecution>, string>;
+  /** `GET /workflows/{id}` by uuid or slug; a workflow read by one is cached under the other too. */
+  readonly workflow: DataLoader<string, model.Workflow>;
 }
 
 export interface WorkflowExecutionKey {
@@ -81,12 +86,15 @@ export interface ModelsLoaders {
 export interface TasksClient {
   /** `GET /api/v1/executions/{id}`; NOT_CONFIGURED without `TASKS_API_URL`. */
   getExecution(executionId: string): Promise<model.TaskExecution>;
+  /** `GET /api/v1/workflows/runs` (docs/upstreams.md D5): runs of one workflow type, newest first, no total (`shape: 'run'`). */
+  listRuns(query: TaskRunsQuery): Promise<model.Page<model.TaskExecution>>;
   /** `POST /api/v1/executions/{id}/cancel` (docs/upstreams.md D4): ancestors and descendants too. */
   cancelExecution(executionId: string): Promise<CancelResult>;
 }
 
 export interface TasksLoaders {
   readonly execution: DataLoader<string, model.TaskExecution>;
+  readonly runs: DataLoader<TaskRunsQuery, model.Page<model.TaskExecution>, string>;
 }
 
 /** `context.upstreams`: the four hosts of the default registry, each bound to the request. */

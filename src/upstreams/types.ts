@@ -27,6 +27,21 @@ export interface ModelListQuery {
   readonly to?: Date | null;
 }
 
+/** The task host's workflow types: its runs list answers one at a time. */
+export const taskWorkflowTypes = ['workflow', 'agent', 'tool'] as const;
+export type TaskWorkflowType = (typeof taskWorkflowTypes)[number];
+
+export interface TaskRunsQuery {
+  readonly workflowType: TaskWorkflowType;
+  readonly workflowId?: string | null;
+  readonly offset: number;
+  /** No upstream maximum; the gateway asks for at most 100. */
+  readonly limit: number;
+  /** Creation window, both ends inclusive. */
+  readonly from?: Date | null;
+  readonly to?: Date | null;
+}
+
 /**
  * What a write endpoint answered, normalised. Writes are never retried and never shared with
  * another caller's call: they are not idempotent.

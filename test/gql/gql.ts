@@ -14,8 +14,15 @@ import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-
  * Learn more about it here: https://the-guild.dev/graphql/codegen/plugins/presets/preset-client#reducing-bundle-size
  */
 type Documents = {
+    "\n  query ApolloPage($workflowId: String!, $first: Int, $after: String) {\n    workflowExecutions(workflowId: $workflowId, first: $first, after: $after) {\n      edges { cursor node { id executionId status } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": typeof types.ApolloPageDocument,
+    "\n        query ApolloNode($id: ID!) {\n          node(id: $id) { id ... on Execution { status } ... on WorkflowExecution { workflowName } }\n        }\n      ": typeof types.ApolloNodeDocument,
+    "\n        mutation ApolloTrigger($workflowId: String!) {\n          triggerWorkflow(workflowId: $workflowId, inputs: { prompt: \"apollo\" }) { id executionId execution { id status } }\n        }\n      ": typeof types.ApolloTriggerDocument,
+    "\n        query ApolloDeferred($workflowId: String!) {\n          workflowExecutions(workflowId: $workflowId, first: 2) {\n            edges { node { id executionId ... @defer { cost modelExecutions(first: 5) { totalCount } } } }\n          }\n        }\n      ": typeof types.ApolloDeferredDocument,
+    "mutation ReadmeTrigger($workflowId: String!) { triggerWorkflow(workflowId: $workflowId, inputs: { prompt: \"readme\" }) { id } }": typeof types.ReadmeTriggerDocument,
+    "subscription ReadmeWatch($id: ID!) { executionUpdated(id: $id) { id status isTerminal } }": typeof types.ReadmeWatchDocument,
     "\n  query PersistedTask($executionId: String!) {\n    taskExecution(executionId: $executionId) { id executionId status }\n  }\n": typeof types.PersistedTaskDocument,
     "\n      query PersistedTaskOverGet($executionId: String!) {\n        taskExecution(executionId: $executionId) { id executionId queueName }\n      }\n    ": typeof types.PersistedTaskOverGetDocument,
+    "\n  query Feed($filter: ExecutionFilter, $first: Int, $after: String) {\n    executions(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { __typename executionId source status createdAt } }\n    }\n  }\n": typeof types.FeedDocument,
     "\n  fragment StepFields on Step {\n    stepId\n    name\n    status\n    upstreamStatus\n    startedAt\n    completedAt\n    durationMs\n    input\n    output\n    primary\n    model\n    modelVersion\n    params\n  }\n": typeof types.StepFieldsFragmentDoc,
     "\n  query ExecutionWithSteps($executionId: String!, $workflowId: String) {\n    workflowExecution(executionId: $executionId, workflowId: $workflowId) {\n      id\n      executionId\n      source\n      workflowId\n      status\n      upstreamStatus\n      isTerminal\n      startedAt\n      completedAt\n      durationMs\n      bulkId\n      inputs\n      output\n      progressPercent\n      error { message cause classification }\n      steps { ...StepFields }\n    }\n  }\n": typeof types.ExecutionWithStepsDocument,
     "\n  query ExecutionsPage($workflowId: String!, $bulkId: UUID, $first: Int, $after: String) {\n    workflowExecutions(workflowId: $workflowId, bulkId: $bulkId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { cursor node { executionId status workflowName } }\n    }\n  }\n": typeof types.ExecutionsPageDocument,
@@ -34,10 +41,18 @@ type Documents = {
     "\n  mutation CancelModel($executionId: String!) {\n    cancelModelExecution(executionId: $executionId) { executionId status upstreamStatus message execution { status upstreamStatus } }\n  }\n": typeof types.CancelModelDocument,
     "\n  query PageWithSteps($wf: String!, $first: Int!) {\n    workflowExecutions(workflowId: $wf, first: $first) { edges { node { executionId steps { stepId status } } } }\n  }": typeof types.PageWithStepsDocument,
     "\n  query EveryHost($wf: String!, $task: String!) {\n    workflowExecutions(workflowId: $wf, first: 5) { edges { node { executionId steps { stepId } } } }\n    modelExecutions(first: 3) { totalCount }\n    taskExecution(executionId: $task) { status parent { executionId } }\n  }": typeof types.EveryHostDocument,
+    "\n      query UrqlDeferred($workflowId: String!) {\n        workflowExecutions(workflowId: $workflowId, first: 2) { edges { node { id executionId ... @defer { cost } } } }\n      }\n    ": typeof types.UrqlDeferredDocument,
 };
 const documents: Documents = {
+    "\n  query ApolloPage($workflowId: String!, $first: Int, $after: String) {\n    workflowExecutions(workflowId: $workflowId, first: $first, after: $after) {\n      edges { cursor node { id executionId status } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n": types.ApolloPageDocument,
+    "\n        query ApolloNode($id: ID!) {\n          node(id: $id) { id ... on Execution { status } ... on WorkflowExecution { workflowName } }\n        }\n      ": types.ApolloNodeDocument,
+    "\n        mutation ApolloTrigger($workflowId: String!) {\n          triggerWorkflow(workflowId: $workflowId, inputs: { prompt: \"apollo\" }) { id executionId execution { id status } }\n        }\n      ": types.ApolloTriggerDocument,
+    "\n        query ApolloDeferred($workflowId: String!) {\n          workflowExecutions(workflowId: $workflowId, first: 2) {\n            edges { node { id executionId ... @defer { cost modelExecutions(first: 5) { totalCount } } } }\n          }\n        }\n      ": types.ApolloDeferredDocument,
+    "mutation ReadmeTrigger($workflowId: String!) { triggerWorkflow(workflowId: $workflowId, inputs: { prompt: \"readme\" }) { id } }": types.ReadmeTriggerDocument,
+    "subscription ReadmeWatch($id: ID!) { executionUpdated(id: $id) { id status isTerminal } }": types.ReadmeWatchDocument,
     "\n  query PersistedTask($executionId: String!) {\n    taskExecution(executionId: $executionId) { id executionId status }\n  }\n": types.PersistedTaskDocument,
     "\n      query PersistedTaskOverGet($executionId: String!) {\n        taskExecution(executionId: $executionId) { id executionId queueName }\n      }\n    ": types.PersistedTaskOverGetDocument,
+    "\n  query Feed($filter: ExecutionFilter, $first: Int, $after: String) {\n    executions(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { __typename executionId source status createdAt } }\n    }\n  }\n": types.FeedDocument,
     "\n  fragment StepFields on Step {\n    stepId\n    name\n    status\n    upstreamStatus\n    startedAt\n    completedAt\n    durationMs\n    input\n    output\n    primary\n    model\n    modelVersion\n    params\n  }\n": types.StepFieldsFragmentDoc,
     "\n  query ExecutionWithSteps($executionId: String!, $workflowId: String) {\n    workflowExecution(executionId: $executionId, workflowId: $workflowId) {\n      id\n      executionId\n      source\n      workflowId\n      status\n      upstreamStatus\n      isTerminal\n      startedAt\n      completedAt\n      durationMs\n      bulkId\n      inputs\n      output\n      progressPercent\n      error { message cause classification }\n      steps { ...StepFields }\n    }\n  }\n": types.ExecutionWithStepsDocument,
     "\n  query ExecutionsPage($workflowId: String!, $bulkId: UUID, $first: Int, $after: String) {\n    workflowExecutions(workflowId: $workflowId, bulkId: $bulkId, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage hasPreviousPage startCursor endCursor }\n      edges { cursor node { executionId status workflowName } }\n    }\n  }\n": types.ExecutionsPageDocument,
@@ -56,6 +71,7 @@ const documents: Documents = {
     "\n  mutation CancelModel($executionId: String!) {\n    cancelModelExecution(executionId: $executionId) { executionId status upstreamStatus message execution { status upstreamStatus } }\n  }\n": types.CancelModelDocument,
     "\n  query PageWithSteps($wf: String!, $first: Int!) {\n    workflowExecutions(workflowId: $wf, first: $first) { edges { node { executionId steps { stepId status } } } }\n  }": types.PageWithStepsDocument,
     "\n  query EveryHost($wf: String!, $task: String!) {\n    workflowExecutions(workflowId: $wf, first: 5) { edges { node { executionId steps { stepId } } } }\n    modelExecutions(first: 3) { totalCount }\n    taskExecution(executionId: $task) { status parent { executionId } }\n  }": types.EveryHostDocument,
+    "\n      query UrqlDeferred($workflowId: String!) {\n        workflowExecutions(workflowId: $workflowId, first: 2) { edges { node { id executionId ... @defer { cost } } } }\n      }\n    ": types.UrqlDeferredDocument,
 };
 
 /**
@@ -75,11 +91,39 @@ export function graphql(source: string): unknown;
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
+export function graphql(source: "\n  query ApolloPage($workflowId: String!, $first: Int, $after: String) {\n    workflowExecutions(workflowId: $workflowId, first: $first, after: $after) {\n      edges { cursor node { id executionId status } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"): (typeof documents)["\n  query ApolloPage($workflowId: String!, $first: Int, $after: String) {\n    workflowExecutions(workflowId: $workflowId, first: $first, after: $after) {\n      edges { cursor node { id executionId status } }\n      pageInfo { hasNextPage endCursor }\n    }\n  }\n"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n        query ApolloNode($id: ID!) {\n          node(id: $id) { id ... on Execution { status } ... on WorkflowExecution { workflowName } }\n        }\n      "): (typeof documents)["\n        query ApolloNode($id: ID!) {\n          node(id: $id) { id ... on Execution { status } ... on WorkflowExecution { workflowName } }\n        }\n      "];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n        mutation ApolloTrigger($workflowId: String!) {\n          triggerWorkflow(workflowId: $workflowId, inputs: { prompt: \"apollo\" }) { id executionId execution { id status } }\n        }\n      "): (typeof documents)["\n        mutation ApolloTrigger($workflowId: String!) {\n          triggerWorkflow(workflowId: $workflowId, inputs: { prompt: \"apollo\" }) { id executionId execution { id status } }\n        }\n      "];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n        query ApolloDeferred($workflowId: String!) {\n          workflowExecutions(workflowId: $workflowId, first: 2) {\n            edges { node { id executionId ... @defer { cost modelExecutions(first: 5) { totalCount } } } }\n          }\n        }\n      "): (typeof documents)["\n        query ApolloDeferred($workflowId: String!) {\n          workflowExecutions(workflowId: $workflowId, first: 2) {\n            edges { node { id executionId ... @defer { cost modelExecutions(first: 5) { totalCount } } } }\n          }\n        }\n      "];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "mutation ReadmeTrigger($workflowId: String!) { triggerWorkflow(workflowId: $workflowId, inputs: { prompt: \"readme\" }) { id } }"): (typeof documents)["mutation ReadmeTrigger($workflowId: String!) { triggerWorkflow(workflowId: $workflowId, inputs: { prompt: \"readme\" }) { id } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "subscription ReadmeWatch($id: ID!) { executionUpdated(id: $id) { id status isTerminal } }"): (typeof documents)["subscription ReadmeWatch($id: ID!) { executionUpdated(id: $id) { id status isTerminal } }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
 export function graphql(source: "\n  query PersistedTask($executionId: String!) {\n    taskExecution(executionId: $executionId) { id executionId status }\n  }\n"): (typeof documents)["\n  query PersistedTask($executionId: String!) {\n    taskExecution(executionId: $executionId) { id executionId status }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n      query PersistedTaskOverGet($executionId: String!) {\n        taskExecution(executionId: $executionId) { id executionId queueName }\n      }\n    "): (typeof documents)["\n      query PersistedTaskOverGet($executionId: String!) {\n        taskExecution(executionId: $executionId) { id executionId queueName }\n      }\n    "];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n  query Feed($filter: ExecutionFilter, $first: Int, $after: String) {\n    executions(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { __typename executionId source status createdAt } }\n    }\n  }\n"): (typeof documents)["\n  query Feed($filter: ExecutionFilter, $first: Int, $after: String) {\n    executions(filter: $filter, first: $first, after: $after) {\n      totalCount\n      pageInfo { hasNextPage endCursor }\n      edges { cursor node { __typename executionId source status createdAt } }\n    }\n  }\n"];
 /**
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
@@ -152,6 +196,10 @@ export function graphql(source: "\n  query PageWithSteps($wf: String!, $first: I
  * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
  */
 export function graphql(source: "\n  query EveryHost($wf: String!, $task: String!) {\n    workflowExecutions(workflowId: $wf, first: 5) { edges { node { executionId steps { stepId } } } }\n    modelExecutions(first: 3) { totalCount }\n    taskExecution(executionId: $task) { status parent { executionId } }\n  }"): (typeof documents)["\n  query EveryHost($wf: String!, $task: String!) {\n    workflowExecutions(workflowId: $wf, first: 5) { edges { node { executionId steps { stepId } } } }\n    modelExecutions(first: 3) { totalCount }\n    taskExecution(executionId: $task) { status parent { executionId } }\n  }"];
+/**
+ * The graphql function is used to parse GraphQL queries into a document that can be used by GraphQL clients.
+ */
+export function graphql(source: "\n      query UrqlDeferred($workflowId: String!) {\n        workflowExecutions(workflowId: $workflowId, first: 2) { edges { node { id executionId ... @defer { cost } } } }\n      }\n    "): (typeof documents)["\n      query UrqlDeferred($workflowId: String!) {\n        workflowExecutions(workflowId: $workflowId, first: 2) { edges { node { id executionId ... @defer { cost } } } }\n      }\n    "];
 
 export function graphql(source: string) {
   return (documents as any)[source] ?? {};

@@ -31,8 +31,11 @@ export function capitalise(text: string): string {
   return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
+/** Where the world's images live; a running simulator serves them under its own origin instead (media.ts). */
+export const imageBase = 'https://storage.googleapis.com/eachlabs-sim';
+
 export function imageUrls(executionOrPrediction: string, count: number): string[] {
-  return Array.from({ length: count }, (_, i) => `https://storage.googleapis.com/eachlabs-sim/${executionOrPrediction}/${i + 1}.png`);
+  return Array.from({ length: count }, (_, i) => `${imageBase}/${executionOrPrediction}/${i + 1}.png`);
 }
 
 export function duration(rng: Rng, kind: StepKind): number {
@@ -173,6 +176,17 @@ const invoiceExtractor: KindSpec = {
       },
     ];
   },
+};
+
+/**
+ * What the workflows host says of each workflow beyond its steps (`GET /workflows/{id}`), by slug.
+ * Not part of the drawn world: nothing here moves the seeded generator.
+ */
+export const workflowProfiles: Readonly<Record<string, { readonly description: string; readonly categories: readonly string[] }>> = {
+  'text-to-image-generator': { description: 'Expands a short idea into a detailed prompt, then renders it as images.', categories: ['image', 'text'] },
+  'product-description-writer': { description: 'Drafts e-commerce copy for a product, then polishes it for an audience and tone.', categories: ['text', 'marketing'] },
+  'story-illustrator': { description: 'Writes a short story from a one-line premise and illustrates it.', categories: ['text', 'image'] },
+  'invoice-extractor': { description: 'Reads an invoice document and extracts its fields as structured JSON.', categories: ['documents', 'structured'] },
 };
 
 /** The four workflow kinds; their workflow ids are drawn in this order. */

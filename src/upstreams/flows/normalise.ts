@@ -33,6 +33,8 @@ export function normaliseStepResult(step: WireStepResult, executionId: string, w
     model: step.model || null,
     modelVersion: step.version || null,
     params: isPlainObject(input) ? input : null,
+    // The bulk shape does not say which prediction a step ran.
+    predictionId: null,
     executionId,
     workflowId,
   };

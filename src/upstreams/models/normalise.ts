@@ -33,7 +33,7 @@ export function normaliseModelExecution(wire: WireModelExecution): model.ModelEx
   return {
     source: 'MODEL',
     executionId: wire.id,
-    model: wire.model ?? '',
+    model: wire.model || null,
     ...lifecycle,
     // A URL or plain text stays text; only JSON arrays/objects are decoded.
     output: typeof wire.output === 'string' ? decodeStructured(wire.output) : null,
@@ -55,7 +55,7 @@ export function normaliseModelExecutionList(
 }
 
 /**
- * The prediction shape documents no model slug (an undocumented `model` is read, else ''),
+ * The prediction shape documents no model slug (an undocumented `model` is read, else null),
  * no timestamps and no workflow links. `urls` are upstream URLs and are never copied.
  */
 export function normalisePrediction(wire: WirePrediction, askedId: string): model.ModelExecution {
@@ -63,7 +63,7 @@ export function normalisePrediction(wire: WirePrediction, askedId: string): mode
   return {
     source: 'MODEL',
     executionId: wire.id || askedId,
-    model: wire.model ?? '',
+    model: wire.model || null,
     status,
     upstreamStatus: wire.status ?? '',
     isTerminal: isTerminalStatus(status),

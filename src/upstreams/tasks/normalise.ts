@@ -4,14 +4,15 @@
 import type * as model from '../../model.ts';
 import { normaliseStatus } from '../../model.ts';
 import type { CancelResult } from '../types.ts';
-import { lifecycleOf } from '../normalise.ts';
+import { lifecycleOf, pageOf } from '../normalise.ts';
 import { parseTimestamp } from '../json.ts';
-import type { WireCancelExecution, WireTaskExecution } from './wire.ts';
+import type { WireCancelExecution, WireTaskExecution, WireTaskRun } from './wire.ts';
 
 export function normaliseTaskExecution(wire: WireTaskExecution): model.TaskExecution {
   const lifecycle = lifecycleOf({ status: wire.status, createdAt: wire.created_at, startedAt: wire.started_at, completedAt: wire.completed_at });
   return {
     source: 'TASK',
+    shape: 'execution',
     executionId: wire.id,
     workflowId: wire.workflow_id,
     ...lifecycle,
@@ -35,6 +36,45 @@ export function normaliseTaskExecution(wire: WireTaskExecution): model.TaskExecu
     parentExecutionId: wire.parent_execution_id ?? null,
     rootExecutionId: wire.root_execution_id ?? null,
   };
+}
+
+/**
+ * A run summary: what it does not carry (start, retries, queue, worker, parent …) is null, to be
+ * read from the execution itself (`shape: 'run'`). Its start is unknown, not absent.
+ */
+export function normaliseTaskRun(wire: WireTaskRun): model.TaskExecution {
+  const lifecycle = lifecycleOf({ status: wire.status, createdAt: wire.created_at, startedAt: null, completedAt: wire.completed_at });
+  return {
+    source: 'TASK',
+    shape: 'run',
+    executionId: wire.id,
+    workflowId: wire.workflow_id,
+    ...lifecycle,
+    output: wire.result ?? null,
+    error: wire.error ? { message: wire.error, cause: null, classification: null } : null,
+    payload: wire.payload ?? null,
+    result: wire.result ?? null,
+    retryCount: null,
+    queueName: null,
+    assignedToWorker: null,
+    batchId: null,
+    concurrencyKey: null,
+    deploymentId: null,
+    sessionId: wire.session_id ?? null,
+    stepKey: null,
+    userId: null,
+    outputSchemaName: null,
+    runTimeoutSeconds: null,
+    cancelledAt: null,
+    cancelledBy: null,
+    parentExecutionId: null,
+    rootExecutionId: wire.root_execution_id ?? null,
+  };
+}
+
+/** The runs list has no total: a full page means there may be more. */
+export function normaliseTaskRuns(wire: readonly WireTaskRun[], asked: { offset: number; limit: number }): model.Page<model.TaskExecution> {
+  return pageOf(wire.map(normaliseTaskRun), asked, null);
 }
 
 export function normaliseCancelExecution(wire: WireCancelExecution): CancelResult {

@@ -1,13 +1,13 @@
 /**
- * Workflows host: `GET /executions/{id}` and `GET /workflows/{id}/executions`, key in `X-API-Key`;
+ * Workflows host: `GET /executions/{id}`, `GET /workflows/{id}/executions` and `GET /workflows/{id}`, key in `X-API-Key`;
  * the writes `POST /{id}/trigger` and `POST /{id}/bulk-trigger`, sent once (never retried).
  */
 import { cachedRead } from '../cache.ts';
 import type { BoundCredential, ClientDeps } from '../host.ts';
 import { segment } from '../http.ts';
 import type { WorkflowsClient } from '../session.ts';
-import { normaliseExecutionDetails, normaliseExecutionList, normaliseTrigger } from './normalise.ts';
-import { parseBulkTriggerResponse, parseExecutionDetails, parseListExecutionsResponse, parseTriggerResponse } from './wire.ts';
+import { normaliseExecutionDetails, normaliseExecutionList, normaliseTrigger, normaliseWorkflow } from './normalise.ts';
+import { parseBulkTriggerResponse, parseExecutionDetails, parseListExecutionsResponse, parseTriggerResponse, parseWorkflowDetail } from './wire.ts';
 
 /** The trigger body both write endpoints take. */
 function triggerBody(request: { readonly versionId?: string | null; readonly webhookUrl?: string | null }, inputs: unknown) {
@@ -41,6 +41,10 @@ export function createWorkflowsClient({ http, cache }: ClientDeps, { headers, cr
         resource: 'Workflow',
       });
       return normaliseExecutionList(parseListExecutionsResponse(json), query, query.bulkId ?? null);
+    },
+    async getWorkflow(idOrSlug) {
+      const json = await http.json({ method: 'GET', path: `/workflows/${segment(idOrSlug)}`, headers, idempotent: true, resource: 'Workflow' });
+      return normaliseWorkflow(parseWorkflowDetail(json));
     },
     async trigger(request) {
       const json = await http.json({

@@ -12,6 +12,7 @@ import type {
   WireListExecutionsResponse,
   WireStepOutput,
   WireTriggerResponse,
+  WireWorkflowDetail,
 } from './wire.ts';
 
 export function normaliseStepOutput(step: WireStepOutput, executionId: string, workflowId: string): model.Step {
@@ -34,6 +35,7 @@ export function normaliseStepOutput(step: WireStepOutput, executionId: string, w
     model: metadata?.model ?? null,
     modelVersion: metadata?.version ?? null,
     params: isPlainObject(metadata?.params) ? metadata.params : null,
+    predictionId: metadata?.prediction_id || null,
     executionId,
     workflowId,
   };
@@ -103,6 +105,30 @@ export function normaliseExecutionList(
 ): model.Page<model.WorkflowExecution> {
   const items = wire.executions.map((summary) => normaliseExecutionSummary(summary, bulkId));
   return pageOf(items, asked, wire.total_count ?? null);
+}
+
+/** `GET /workflows/{id}`: the workflow by its uuid, however it was asked for. */
+export function normaliseWorkflow(wire: WireWorkflowDetail): model.Workflow {
+  return {
+    workflowId: wire.workflow_id,
+    slug: wire.slug || null,
+    name: wire.name,
+    description: wire.description ?? null,
+    categories: wire.categories ?? [],
+    status: wire.status || null,
+    latestVersionId: wire.latest_version_id || null,
+    triggerCount: wire.trigger_count ?? null,
+    createdAt: parseTimestamp(wire.created_at),
+    updatedAt: parseTimestamp(wire.updated_at),
+    versions: (wire.versions ?? []).map((version) => ({
+      versionId: version.version_id,
+      status: version.status || null,
+      production: version.production ?? null,
+      triggerCount: version.trigger_count ?? null,
+      createdAt: parseTimestamp(version.created_at),
+      updatedAt: parseTimestamp(version.updated_at),
+    })),
+  };
 }
 
 /** A trigger answer (or one bulk item): accepted (`queued`) with an id, or refused with a message. */

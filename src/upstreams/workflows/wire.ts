@@ -1,6 +1,6 @@
 /**
  * The workflows host's JSON: `GET /executions/{id}` (also the webhook body), the executions list,
- * and the trigger answers.
+ * `GET /workflows/{id}`, and the trigger answers.
  */
 import * as z from 'zod';
 import { anything, optNumber, optObject, optString, wireParser } from '../wire.ts';
@@ -13,6 +13,8 @@ const stepMetadata = z.looseObject({
   model: optString,
   version: optString,
   params: optObject,
+  /** The model execution the step ran; documented once the step completed. */
+  prediction_id: optString,
 });
 
 const stepOutput = z.object({
@@ -70,6 +72,33 @@ const listExecutionsResponse = z.object({
   total_count: optNumber,
 });
 
+/** `WorkflowVersionSummary`. Not declared, so dropped at parse: its `definition` (the whole workflow graph), `locked`, `allowed_to_share`. */
+const workflowVersion = z.object({
+  version_id: z.string(),
+  production: z.boolean().nullish(),
+  trigger_count: optNumber,
+  created_at: optString,
+  updated_at: optString,
+  /** `active|archived|deleted`. */
+  status: optString,
+});
+
+/** `GET /workflows/{workflowID}` 200: `WorkflowDetail`, asked by uuid or slug. */
+const workflowDetail = z.object({
+  workflow_id: z.string(),
+  name: z.string(),
+  /** Documented as required; tolerated absent. */
+  description: optString,
+  slug: optString,
+  categories: z.array(z.string()).nullish(),
+  latest_version_id: optString,
+  status: optString,
+  trigger_count: optNumber,
+  created_at: optString,
+  updated_at: optString,
+  versions: z.array(workflowVersion).nullish(),
+});
+
 /** `POST /{workflowID}/trigger` 202, and each item of a bulk trigger. */
 const triggerResponse = z.object({
   /** Only for accepted triggers. */
@@ -94,9 +123,11 @@ export type WireExecutionDetails = z.infer<typeof executionDetails>;
 export type WireExecutionSummary = z.infer<typeof executionSummary>;
 export type WireListExecutionsResponse = z.infer<typeof listExecutionsResponse>;
 export type WireTriggerResponse = z.infer<typeof triggerResponse>;
+export type WireWorkflowDetail = z.infer<typeof workflowDetail>;
 export type WireBulkTriggerResponse = z.infer<typeof bulkTriggerResponse>;
 
 export const parseExecutionDetails: (json: unknown) => WireExecutionDetails = wireParser('workflows', executionDetails);
 export const parseListExecutionsResponse: (json: unknown) => WireListExecutionsResponse = wireParser('workflows', listExecutionsResponse);
+export const parseWorkflowDetail: (json: unknown) => WireWorkflowDetail = wireParser('workflows', workflowDetail);
 export const parseTriggerResponse: (json: unknown) => WireTriggerResponse = wireParser('workflows', triggerResponse);
 export const parseBulkTriggerResponse: (json: unknown) => WireBulkTriggerResponse = wireParser('workflows', bulkTriggerResponse);

@@ -1,6 +1,6 @@
 /** The model executions of the seeded world: those of the workflow steps, then standalone ones. */
 import type { Rng } from '../../random.ts';
-import { aspectRatios, capitalise, costOf, duration, imageUrls, subjects } from '../catalogue.ts';
+import { aspectRatios, capitalise, costOf, duration, imageBase, imageUrls, subjects } from '../catalogue.ts';
 import { errorClassifications, errorMessages, type ErrorFact } from '../errors.ts';
 import { predictionsOf, type ModelExecutionFact } from '../models.ts';
 import { DAY, HOUR, MINUTE, SECOND } from '../time.ts';
@@ -111,7 +111,7 @@ function standalone(draft: Draft, model: string, outcome: ModelExecutionFact['ou
 
 /** The raw output of each model: one image URL, a list of them, or text. */
 function drawnOutput(rng: Rng, model: string, id: string, prompt: string): unknown {
-  if (model === 'flux-1-1-pro') return `https://storage.googleapis.com/eachlabs-sim/predictions/${id}/image.png`;
+  if (model === 'flux-1-1-pro') return `${imageBase}/predictions/${id}/image.png`;
   if (model === 'nano-banana-pro') return imageUrls(`predictions/${id}`, rng.int(1, 3));
   return `${capitalise(prompt)} is captured in soft light. Every detail invites a closer look.`;
 }
