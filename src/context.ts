@@ -7,7 +7,7 @@ import type { Config } from './config.ts';
 import type { Live } from './live/index.ts';
 import { noopObserver, type RequestObserver } from './observability/index.ts';
 import type { RequestHeaders } from './upstreams/host.ts';
-import type { Upstreams, UpstreamSession } from './upstreams/index.ts';
+import type { RequestBudget, Upstreams, UpstreamSession } from './upstreams/index.ts';
 
 export type { WorkflowExecutionKey } from './upstreams/session.ts';
 
@@ -26,6 +26,7 @@ export function createContext(
   config: Config,
   headers: RequestHeaders,
   observer: RequestObserver = noopObserver,
+  budget?: RequestBudget,
 ): Context {
-  return { config, observer, upstreams: upstreams.session(headers, observer) };
+  return { config, observer, upstreams: upstreams.session(headers, observer, budget) };
 }

@@ -14,6 +14,7 @@ import { renderLocalGraphiQL, useGraphiQLAssets } from './plugins/graphiql-asset
 import { useRequestSizeLimit } from './plugins/request-size.ts';
 import { useArmor } from './plugins/armor.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
+import { createRequestBudgets } from './plugins/request-budget.ts';
 import { createLive, type Live } from './live/index.ts';
 import { createObservability, type Observability } from './observability/index.ts';
 import { schemaWith } from './schema/index.ts';
@@ -58,6 +59,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const upstreams = options.upstreams ?? createUpstreams(config, { ...(logger ? { logger } : {}), observer: observability.upstream, hosts });
   const { schema, subgraphSchema } = schemaWith(hosts.flatMap((host) => (host.schema ? [host.schema] : [])));
   const live = createLive(config.live, logger);
+  const budgets = createRequestBudgets(config.budget);
   const yoga = createYoga<Record<string, never>, Context>({
     // `/graphql/subgraph` serves the composition schema (federation and stitching) through the same plugins.
     schema: config.subgraph
@@ -95,7 +97,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         }
       : false,
     maskedErrors: true,
-    context: ({ request }) => createContext(upstreams, config, (name) => request.headers.get(name), observability.observer()),
+    context: ({ request }) =>
+      createContext(upstreams, config, (name) => request.headers.get(name), observability.observer(), budgets.of(request)),
     plugins: [
       // First: request ids on every response, metrics before any other route.
       observability.plugin,
@@ -109,17 +112,16 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         ? [useGraphQlJit({}, { enableIf: (args) => args.schema === schema && !isSubscription(args.document) })]
         : []),
       useBadUserInputCodes(),
-      // Not ready while any configured upstream's circuit is open; the body says which.
+      budgets.plugin,
+      // Readiness is this process's ability to serve: an open circuit is one host failing fast
+      // (a metric and a warning), and pulling the instance would not bring that host back. The
+      // body still says how each host is.
       useReadinessCheck({
         endpoint: '/ready',
-        check: ({ fetchAPI }) => {
-          const health = upstreams.health();
-          const ready = Object.values(health).every((host) => host.state !== 'open');
-          return new fetchAPI.Response(JSON.stringify({ ready, upstreams: health }), {
-            status: ready ? 200 : 503,
+        check: ({ fetchAPI }) =>
+          new fetchAPI.Response(JSON.stringify({ ready: true, upstreams: upstreams.health() }), {
             headers: { 'content-type': 'application/json' },
-          });
-        },
+          }),
       }),
       // Webhook routes (`/webhooks/*`) and `context.live` for subscriptions and mutations.
       ...live.plugins,

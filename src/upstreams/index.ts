@@ -12,10 +12,12 @@ import { createTerminalCache } from './cache.ts';
 import { credentialKey } from './credential.ts';
 import type { AnyHost, ClientDeps, Host, HostSettings, RequestHeaders } from './host.ts';
 import { createHttp, type HttpOptions } from './http.ts';
+import type { RequestBudget } from './http/budget.ts';
 import { defaultHosts } from './registry.ts';
 import type { HostSession, UpstreamSession } from './session.ts';
 
 export type { HttpOptions, UpstreamLogger } from './http.ts';
+export { createRequestBudget, type RequestBudget } from './http/budget.ts';
 export type { HostSession, UpstreamSession } from './session.ts';
 export { defaultHosts } from './registry.ts';
 
@@ -30,8 +32,11 @@ export type HostState = 'closed' | 'open' | 'half-open' | 'not-configured';
 export interface Upstreams {
   /** What each registered host is configured by (for config and start-up messages). */
   readonly hosts: readonly HostSettings[];
-  /** A session bound to one request's credentials (its headers). */
-  session(headers: RequestHeaders, observer?: RequestObserver): UpstreamSession;
+  /**
+   * A session bound to one request's credentials (its headers) and, when given, to its budget:
+   * every host's calls then count against it, wait for its slots and end at its deadline.
+   */
+  session(headers: RequestHeaders, observer?: RequestObserver, budget?: RequestBudget): UpstreamSession;
   /** Each host's circuit breaker: `open` fails fast, `half-open` lets one probe through, `not-configured` has no base URL. */
   health(): PerUpstream<{ readonly state: HostState }>;
   /** Closes every pooled dispatcher and breaker timer. */
@@ -68,10 +73,11 @@ export function createUpstreams(config: Config, options: UpstreamsOptions = {}):
 
   return {
     hosts,
-    session(headers, observer = noopObserver) {
+    session(headers, observer = noopObserver, budget) {
       const session: Record<string, HostSession<object, unknown>> = {};
       const deps = { config, observer, session: session as unknown as UpstreamSession };
-      for (const { host, deps: clientDeps, server } of running) {
+      for (const { host, http, deps: shared, server } of running) {
+        const clientDeps = budget ? { ...shared, http: budget.http(http) } : shared;
         const caller: unknown = host.credential.caller(headers);
         const refused = isContractError(caller) ? caller : null;
         const credential = refused === null ? (caller ?? server) : null;
