@@ -11,13 +11,10 @@ import { createGate, type Gate, type Release } from './gate.ts';
 import type { Http, HttpRequest } from './types.ts';
 
 export interface RequestBudget {
-  /** Aborts when the request's time is up; every call of the request carries it. */
-  readonly signal: AbortSignal;
-  /** Calls let through so far. */
-  readonly calls: number;
-  /** Calls refused because the budget was spent. */
-  readonly refused: number;
-  /** `http` as this request sees it: counted, limited in flight, bound by the request's deadline. */
+  /**
+   * `http` as this request sees it: counted, limited in flight, and bound by the request's
+   * deadline (an abort signal every call carries).
+   */
   http(http: Http): Http;
   /** The response is out: stop the clock (nothing of the request should still be waiting). */
   end(): void;
@@ -36,7 +33,6 @@ export function createRequestBudget(config: RequestBudgetConfig): RequestBudget 
   timer.unref();
   const inFlight = new Map<UpstreamName, Gate>();
   let calls = 0;
-  let refused = 0;
   let lifted = false;
 
   const slotFor = (upstream: UpstreamName): Promise<Release> => {
@@ -51,10 +47,7 @@ export function createRequestBudget(config: RequestBudgetConfig): RequestBudget 
       // No limit applies to a subscription, nor to a host that calls nothing (not configured).
       if (lifted || http.health() === 'not-configured') return http.json(request);
       if (controller.signal.aborted) throw requestTimeout(upstream, timeoutMs);
-      if (calls >= maxCalls) {
-        refused++;
-        throw costActualTooExpensive(upstream, maxCalls);
-      }
+      if (calls >= maxCalls) throw costActualTooExpensive(upstream, maxCalls);
       calls++;
       let release: Release;
       try {
@@ -77,13 +70,6 @@ export function createRequestBudget(config: RequestBudgetConfig): RequestBudget 
   };
 
   return {
-    signal: controller.signal,
-    get calls() {
-      return calls;
-    },
-    get refused() {
-      return refused;
-    },
     http: (http) => ({ ...http, json: budgeted(http) }),
     end: () => clearTimeout(timer),
     lift() {
