@@ -3,8 +3,11 @@
  * five workloads (bench/workloads.ts) measured with autocannon on loopback, each against the
  * naive REST baseline (bench/baseline.ts). Prints a table; writes bench/results.json.
  *
- *   node bench/run.ts [--latency MS] [--quick] [--out FILE] [--only W2,W5] [--profile DIR]
- *                                                               (env BENCH_LATENCY_MS)
+ *   node bench/run.ts [--latency MS] [--quick] [--out FILE] [--only W2,W5,fairness] [--profile DIR]
+ *                     [--fairness-latency MS] [--fairness-seconds S]    (env BENCH_LATENCY_MS)
+ *
+ * The fairness workload (bench/fairness.ts) runs last: victims alone and beside an abusive
+ * caller, at 400 ms upstream latency by default; `--only fairness` runs it alone.
  *
  * `--profile DIR` writes the gateway's V8 CPU profile there (`node --cpu-prof`);
  * `node bench/profile-summary.ts FILE` lists its hottest functions.
@@ -21,7 +24,16 @@ import { Agent, request } from 'undici';
 import { createBaseline } from './baseline.ts';
 import { startChild, type Child } from './ipc.ts';
 import type { Fixtures, Hits } from './simulator.ts';
-import { collectMixedIds, createWorkloads, criticalPath, type GraphQLData, type Workload } from './workloads.ts';
+import { measureFairness } from './fairness.ts';
+import {
+  collectMixedIds,
+  collectModelIds,
+  createFairnessRequests,
+  createWorkloads,
+  criticalPath,
+  type GraphQLData,
+  type Workload,
+} from './workloads.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -30,6 +42,8 @@ const { values: args } = parseArgs({
     out: { type: 'string', default: new URL('results.json', import.meta.url).pathname },
     only: { type: 'string' },
     profile: { type: 'string' },
+    'fairness-latency': { type: 'string', default: '400' },
+    'fairness-seconds': { type: 'string' },
   },
 });
 const latencyMs = Number(args.latency ?? process.env['BENCH_LATENCY_MS'] ?? 20);
@@ -139,7 +153,9 @@ const baselineClose: (() => Promise<void>)[] = [];
 try {
   const mixed = await collectMixedIds(fixtures, (query, variables) => postBody(JSON.stringify({ query, variables })));
   const only = args.only?.split(',').map((name) => name.trim().toUpperCase());
-  const workloads = createWorkloads(fixtures, mixed).filter((workload) => !only || only.includes(workload.name));
+  const allWorkloads = createWorkloads(fixtures, mixed);
+  const workloads = allWorkloads.filter((workload) => !only || only.includes(workload.name));
+  const fairnessWanted = !only || only.includes('FAIRNESS');
   const baseline = createBaseline(fixtures, mixed);
   baselineClose.push(baseline.close);
 
@@ -224,18 +240,20 @@ try {
   const cpus = os.cpus();
   const machine = { cpus: cpus.length, model: cpus[0]?.model ?? 'unknown', platform: `${os.platform()} ${os.release()}`, node: process.version };
   console.log(`\nExecution Gateway bench: latency ${latencyMs} ms per upstream call, ${quick ? 'quick' : 'full'} run, ${machine.cpus} × ${machine.model}, node ${machine.node}`);
-  console.log(line(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
-  for (const row of rows) console.log(line(row));
-  console.log(
-    [
-      'calls: upstream calls per query (expected by design). crit: sequential upstream round trips, theory / measured',
-      '  as round((p50 c1 − p50 L=0) / latency); p50 L=0: the same query with the simulator latency at 0.',
-      `  overhead = p50 c1 / (crit × latency); vs direct = p50 c1 / (crit × p50 of one direct upstream GET, ${round(directCallP50)} ms).`,
-      '  ceil: c=50 ÷ (crit × latency), the rate if upstream latency were the only limit.',
-      '  CPU: % of one core over the c=50 run, per process. naive: REST, one call per item, 6 connections per origin. ! = off target.',
-    ].join('\n'),
-  );
+  if (rows.length) {
+    console.log(line(header));
+    console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
+    for (const row of rows) console.log(line(row));
+    console.log(
+      [
+        'calls: upstream calls per query (expected by design). crit: sequential upstream round trips, theory / measured',
+        '  as round((p50 c1 − p50 L=0) / latency); p50 L=0: the same query with the simulator latency at 0.',
+        `  overhead = p50 c1 / (crit × latency); vs direct = p50 c1 / (crit × p50 of one direct upstream GET, ${round(directCallP50)} ms).`,
+        '  ceil: c=50 ÷ (crit × latency), the rate if upstream latency were the only limit.',
+        '  CPU: % of one core over the c=50 run, per process. naive: REST, one call per item, 6 connections per origin. ! = off target.',
+      ].join('\n'),
+    );
+  }
   await sampleRss();
 
   // The two switches of the upstream layer, each measured against the default at c=50 on W1 and
@@ -246,7 +264,8 @@ try {
     { name: 'UPSTREAM_CACHE_TTL_MS=30000', env: { UPSTREAM_CACHE_TTL_MS: '30000' } },
   ];
   const switches = [];
-  for (const variant of variants) {
+  const switched = workloads.some((w) => w.name === 'W1' || w.name === 'W2');
+  for (const variant of switched ? variants : []) {
     const child = await startGateway(variant.env);
     try {
       for (const workload of workloads.filter((w) => w.name === 'W1' || w.name === 'W2')) {
@@ -269,16 +288,31 @@ try {
       await child.close();
     }
   }
-  console.log(`\nSwitches at c=${connections} (the same query from every connection):`);
+  if (switched) console.log(`\nSwitches at c=${connections} (the same query from every connection):`);
   for (const row of switches) {
     console.log(
       `  ${row.workload} ${row.variant.padEnd(36)} ${String(row.requestsPerSecond).padStart(5)} req/s  p50 ${String(row.p50Ms).padStart(6)} ms  ` +
         `${String(row.upstreamCallsPerQuery).padStart(6)} upstream calls/query  gateway CPU ${row.gatewayCpuPercent}%`,
     );
   }
+  // Victims alone, then beside the heaviest request the defaults allow (bench/fairness.ts).
+  let fairness = null;
+  if (fairnessWanted) {
+    const modelIds = await collectModelIds((query, variables) => postBody(JSON.stringify({ query, variables })), 1000);
+    fairness = await measureFairness({
+      url,
+      gateway,
+      simulator,
+      requests: createFairnessRequests(allWorkloads, modelIds),
+      latencyMs: Number(args['fairness-latency']),
+      seconds: Number(args['fairness-seconds'] ?? (quick ? 6 : 20)),
+    });
+    await sampleRss();
+  }
   const mib = (bytes: number) => round(bytes / 2 ** 20);
   const [first, last] = [rss[0]!, rss.at(-1)!];
-  const rssReport = {
+  // Memory growth means something only after the workloads' load (the first sample follows it).
+  const rssReport = rows.length === 0 ? null : {
     fromSeconds: round(first.at),
     seconds: round(last.at),
     warmMiB: mib(first.bytes),
@@ -287,11 +321,13 @@ try {
     changePercent: round(((last.bytes - first.bytes) / first.bytes) * 100),
     heapUsedAfterGcMiB: { first: mib(first.heapUsed), last: mib(last.heapUsed) },
   };
-  console.log(
-    `gateway RSS from ${round(first.at)} s to ${rssReport.seconds} s of load: ${rssReport.warmMiB} MiB after the first workload, ${rssReport.endMiB} MiB at the end ` +
-      `(${rssReport.changePercent >= 0 ? '+' : ''}${rssReport.changePercent}%), max ${rssReport.maxMiB} MiB; ` +
-      `heap in use after a full GC ${rssReport.heapUsedAfterGcMiB.first} → ${rssReport.heapUsedAfterGcMiB.last} MiB`,
-  );
+  if (rssReport) {
+    console.log(
+      `gateway RSS from ${round(first.at)} s to ${rssReport.seconds} s of load: ${rssReport.warmMiB} MiB after the first workload, ${rssReport.endMiB} MiB at the end ` +
+        `(${rssReport.changePercent >= 0 ? '+' : ''}${rssReport.changePercent}%), max ${rssReport.maxMiB} MiB; ` +
+        `heap in use after a full GC ${rssReport.heapUsedAfterGcMiB.first} → ${rssReport.heapUsedAfterGcMiB.last} MiB`,
+    );
+  }
   const report = {
     gatewayRss: rssReport,
     switches,
@@ -307,6 +343,7 @@ try {
       NODE_ENV: 'production',
     },
     workloads: results,
+    fairness,
   };
   await writeFile(args.out, `${JSON.stringify(report, null, 2)}\n`);
   console.log(`wrote ${args.out}`);

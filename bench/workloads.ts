@@ -170,3 +170,51 @@ export function createWorkloads(fixtures: Fixtures, mixed: readonly MixedItem[])
     },
   ];
 }
+
+/** The fairness workload's requests: two victims and the heaviest request the defaults let through. */
+export interface FairnessRequests {
+  readonly victims: readonly { readonly name: string; readonly title: string; readonly body: string }[];
+  /** One HTTP request: a batch of 10 operations, each `nodes` over 100 model executions. */
+  readonly abuser: string;
+}
+
+/** Global ids of `count` model executions, newest first, paged through the gateway (100 a page). */
+export async function collectModelIds(post: Post, count: number): Promise<string[]> {
+  const ids: string[] = [];
+  let after: string | null = null;
+  while (ids.length < count) {
+    const data = await post(
+      `query($after: String) { modelExecutions(first: 100, after: $after) { edges { node { id } } pageInfo { hasNextPage endCursor } } }`,
+      { after },
+    );
+    const page = data['modelExecutions'];
+    ids.push(...page.edges.map((edge: Json) => edge.node.id as string));
+    if (!page.pageInfo.hasNextPage) break;
+    after = page.pageInfo.endCursor;
+  }
+  return ids.slice(0, count);
+}
+
+export function createFairnessRequests(workloads: readonly Workload[], modelIds: readonly string[]): FairnessRequests {
+  const w1 = workloads.find((workload) => workload.name === 'W1');
+  if (!w1) throw new Error('fairness needs W1');
+  // Predictions have no batch read: every id is one GET, so 10 × 100 ids ask for 1,000 calls and
+  // MAX_UPSTREAM_CALLS_PER_REQUEST (500) lets half through. Slices overlap (the seed has ~450);
+  // the last id is the victim's alone, so no read of it is ever shared with the abuser's.
+  const pool = modelIds.slice(0, -1);
+  const batch = Array.from({ length: 10 }, (_, op) => ({
+    query: `query Abuse($ids: [ID!]!) { nodes(ids: $ids) { id ... on ModelExecution { status cost } } }`,
+    variables: { ids: Array.from({ length: 100 }, (_, i) => pool[(op * 45 + i) % pool.length]) },
+  }));
+  return {
+    victims: [
+      { name: 'W1', title: 'one workflow execution with its steps (flows host)', body: w1.body },
+      {
+        name: 'M1',
+        title: 'one model execution by id (models host, the abuser’s)',
+        body: request(`query M1($id: ID!) { node(id: $id) { id ... on ModelExecution { status cost } } }`, { id: modelIds[modelIds.length - 1] }),
+      },
+    ],
+    abuser: JSON.stringify(batch),
+  };
+}

@@ -51,6 +51,28 @@ export interface BreakerConfig {
   readonly resetTimeoutMs: number;
 }
 
+/** One HTTP request's share of the upstreams (README "Fairness and budgets"). */
+export interface RequestBudgetConfig {
+  /**
+   * Upstream calls one HTTP request may cause, all its batched operations together
+   * (`MAX_UPSTREAM_CALLS_PER_REQUEST`); the fields past it answer COST_ACTUAL_TOO_EXPENSIVE
+   * without a call. @default 500
+   */
+  readonly maxCalls: number;
+  /**
+   * Upstream calls one HTTP request may have in flight to each host
+   * (`MAX_UPSTREAM_CONCURRENCY_PER_REQUEST`): the rest wait their turn, so one request never
+   * holds a host's whole pool. @default half of `UPSTREAM_CONNECTIONS` (16)
+   */
+  readonly maxConcurrency: number;
+  /**
+   * One HTTP request's whole time, every upstream call in it included (`REQUEST_TIMEOUT_MS`):
+   * then the fields still waiting answer REQUEST_TIMEOUT beside what was already resolved.
+   * Subscriptions are not bound by it. @default 30000
+   */
+  readonly timeoutMs: number;
+}
+
 /** Document limits enforced by graphql-armor before validation ends, so before any upstream call. */
 export interface ArmorConfig {
   /** Deepest selection nesting (`GRAPHQL_MAX_DEPTH`). @default 12 */
@@ -274,6 +296,7 @@ export interface Config {
   readonly jit: boolean;
   readonly live: LiveConfig;
   readonly documents: DocumentsConfig;
+  readonly budget: RequestBudgetConfig;
   /**
    * Terminal executions (a finished execution never changes) served from memory for this long
    * (`UPSTREAM_CACHE_TTL_MS`); 0 turns the cache off. @default 0
@@ -403,6 +426,11 @@ export function loadConfig(
       apqMaxBytes: integer(env, 'APQ_MAX_BYTES', 8 * 1024 * 1024, 1),
       trustedOnly: boolean(env, 'TRUSTED_DOCUMENTS_ONLY', false),
       manifestPath: nonEmpty(env['TRUSTED_DOCUMENTS']),
+    },
+    budget: {
+      maxCalls: integer(env, 'MAX_UPSTREAM_CALLS_PER_REQUEST', 500, 1),
+      maxConcurrency: integer(env, 'MAX_UPSTREAM_CONCURRENCY_PER_REQUEST', Math.max(1, Math.floor(timeouts.connections / 2)), 1),
+      timeoutMs: integer(env, 'REQUEST_TIMEOUT_MS', 30_000, 1),
     },
     terminalCacheTtlMs: integer(env, 'UPSTREAM_CACHE_TTL_MS', 0, 0),
     terminalCacheMaxEntries: integer(env, 'UPSTREAM_CACHE_MAX_ENTRIES', 10_000, 1),

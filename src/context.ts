@@ -7,7 +7,7 @@ import type { Config } from './config.ts';
 import type { Live } from './live/index.ts';
 import { noopObserver, type RequestObserver } from './observability/index.ts';
 import { openAuth, type RequestAuth, type RequestHeaders } from './upstreams/host.ts';
-import type { Upstreams, UpstreamSession } from './upstreams/index.ts';
+import type { RequestBudget, Upstreams, UpstreamSession } from './upstreams/index.ts';
 
 export type { WorkflowExecutionKey } from './upstreams/session.ts';
 
@@ -27,6 +27,7 @@ export function createContext(
   headers: RequestHeaders,
   observer: RequestObserver = noopObserver,
   auth: RequestAuth = openAuth,
+  budget?: RequestBudget,
 ): Context {
-  return { config, observer, upstreams: upstreams.session(headers, observer, auth) };
+  return { config, observer, upstreams: upstreams.session(headers, observer, auth, budget) };
 }

@@ -15,7 +15,9 @@ export type ErrorCode =
   | 'UPSTREAM_ERROR'
   | 'NOT_CONFIGURED'
   | 'COST_ESTIMATED_TOO_EXPENSIVE'
-  | 'RESPONSE_TOO_LARGE';
+  | 'RESPONSE_TOO_LARGE'
+  | 'COST_ACTUAL_TOO_EXPENSIVE'
+  | 'REQUEST_TIMEOUT';
 
 export interface UpstreamErrorExtensions {
   readonly code: ErrorCode;
@@ -51,6 +53,23 @@ export function notConfigured(upstream: UpstreamName, variable: string): GraphQL
 /** The caller, or the server, has as many subscriptions open as it may: refused before any upstream call. */
 export function tooManySubscriptions(message: string): GraphQLError {
   return new GraphQLError(message, { extensions: { code: 'TOO_MANY_SUBSCRIPTIONS' } });
+}
+
+/**
+ * The HTTP request already made `maxCalls` upstream calls (all its operations together): this
+ * one is not sent, and its field is null.
+ */
+export function costActualTooExpensive(upstream: UpstreamName, maxCalls: number): GraphQLError {
+  return upstreamError(
+    'COST_ACTUAL_TOO_EXPENSIVE',
+    upstream,
+    `This request spent its budget of ${maxCalls} upstream calls: the ${upstream} upstream was not called`,
+  );
+}
+
+/** The HTTP request's own time ran out before this call to `upstream` could answer. */
+export function requestTimeout(upstream: UpstreamName, timeoutMs: number): GraphQLError {
+  return upstreamError('REQUEST_TIMEOUT', upstream, `This request ran out of time (${timeoutMs} ms) waiting for the ${upstream} upstream`);
 }
 
 /** Rejected before any upstream call. */

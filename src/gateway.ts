@@ -26,6 +26,7 @@ import { createLive, type Live, registerLiveMetrics } from './live/index.ts';
 import { createEventStreams } from './edge/event-streams.ts';
 import { type Serving, serve } from './edge/serve.ts';
 import { createWebSockets } from './edge/websocket.ts';
+import { createRequestBudgets } from './plugins/request-budget.ts';
 import { createObservability, type Observability } from './observability/index.ts';
 import { schemaWith } from './schema/index.ts';
 import { createUpstreams, defaultHosts, type Upstreams } from './upstreams/index.ts';
@@ -98,6 +99,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     max: config.live.maxSubscriptions,
     perCaller: config.live.maxSubscriptionsPerCaller,
   });
+  const budgets = createRequestBudgets(config.budget);
   const yoga = createYoga<Record<string, never>, Context>({
     // `/graphql/subgraph` serves the composition schema (federation and stitching) through the
     // same plugins: chosen per operation (useSubgraphSchema), so that an operation that came by
@@ -147,6 +149,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         (name) => initial.request.headers.get(name),
         observability.observer(),
         requestAuth(config.auth, initial as AuthContext),
+        budgets.of(initial.request),
       ),
     plugins: [
       ...(config.subgraph ? [useSubgraphSchema(schema, subgraphSchema)] : []),
@@ -171,14 +174,15 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
         ? [useGraphQlJit({}, { enableIf: (args) => args.schema === schema && !isStreamed(args.document) })]
         : []),
       useBadUserInputCodes(),
-      // Not ready while any configured upstream's circuit is open; the body says which.
+      budgets.plugin,
       useReadinessCheck({
         endpoint: '/ready',
         check: ({ fetchAPI }) => {
           const health = upstreams.health();
           const liveHealth = live.health();
-          // Redis unreachable: this replica still serves, polling alone, but it is not what the deployment promises.
-          const ready = Object.values(health).every((host) => host.state !== 'open') && !liveHealth.degraded;
+          // An open breaker is a metric and a log line, not a reason to pull the instance. Redis
+          // unreachable: this replica still serves, polling alone, but it is not what the deployment promises.
+          const ready = !liveHealth.degraded;
           return new fetchAPI.Response(JSON.stringify({ ready, upstreams: health, live: liveHealth }), {
             status: ready ? 200 : 503,
             headers: { 'content-type': 'application/json' },

@@ -8,6 +8,7 @@ import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { outsideRequest, type TraceSummary } from '../src/observability/index.ts';
+import { createFailureTally } from '../src/observability/failures.ts';
 import { currentScope, runInScope } from '../src/observability/scope.ts';
 import type { RecordedRequest } from '../src/simulator/index.ts';
 import { type GraphQLBody, type Harness, startHarness } from './helpers/harness.ts';
@@ -232,7 +233,7 @@ describe('extensions.trace', () => {
 
 describe('request scope', () => {
   it('follows the async chain of its operation only; outsideRequest leaves it', async () => {
-    const record = { id: 'scoped-1', startedAt: 0, traced: false, upstreamCalls: 0, operations: [], errorCodes: new Set<string>() };
+    const record = { id: 'scoped-1', startedAt: 0, traced: false, upstreamCalls: 0, upstreamFailures: createFailureTally(), responded: false, operations: [], errorCodes: new Set<string>() };
     const scope = { request: record, startedAt: 0, trace: null, type: null, name: null };
     const seen = await runInScope(scope, async () => {
       await new Promise((resolve) => setTimeout(resolve, 1));

@@ -19,6 +19,7 @@ import { createAttempt } from '../src/upstreams/http/call.ts';
 import { coalesceKey, createCoalescer } from '../src/upstreams/http/coalesce.ts';
 import type { CallState } from '../src/upstreams/http/deadline.ts';
 import { createDeadlines } from '../src/upstreams/http/deadline.ts';
+import { createGate } from '../src/upstreams/http/gate.ts';
 import { errorForStatus, errorForTransport, oversizedBody, safeUpstreamMessage } from '../src/upstreams/http/errors.ts';
 import { createCallLog, report } from '../src/upstreams/http/observe.ts';
 import { createDispatchers } from '../src/upstreams/http/pool.ts';
@@ -345,6 +346,36 @@ describe('coalescer', () => {
     expect(await coalescer.run('k', () => Promise.resolve(3))).toBe(3);
   });
 
+  it('a caller whose signal aborts leaves alone; the call is aborted once every caller has left', async () => {
+    const coalescer = createCoalescer<number>();
+    const seen: AbortSignal[] = [];
+    const start = (signal: AbortSignal) => {
+      seen.push(signal);
+      return new Promise<number>((resolve, reject) => signal.addEventListener('abort', () => reject(signal.reason)));
+    };
+    const [a, b] = [new AbortController(), new AbortController()];
+    const first = coalescer.run('k', start, a.signal);
+    const second = coalescer.run('k', start, b.signal);
+    expect(seen).toHaveLength(1);
+    a.abort(new Error('a left'));
+    await expect(first).rejects.toThrow('a left');
+    expect(seen[0]!.aborted).toBe(false);
+    expect(coalescer.size).toBe(1);
+    b.abort(new Error('b left'));
+    await expect(second).rejects.toThrow('b left');
+    expect(seen[0]!.aborted).toBe(true);
+    expect(coalescer.size).toBe(0);
+    // A caller without a signal never leaves: the call runs on for it.
+    const c = new AbortController();
+    const kept = coalescer.run('k', start);
+    const leaving = coalescer.run('k', start, c.signal);
+    c.abort(new Error('c left'));
+    await expect(leaving).rejects.toThrow('c left');
+    expect(seen[1]!.aborted).toBe(false);
+    void kept.catch(() => {});
+    await expect(coalescer.run('x', start, AbortSignal.abort(new Error('gone')))).rejects.toThrow('gone');
+  });
+
   it('keys on method, target, every header in any order, and body; never keeps a raw secret', () => {
     const key = coalesceKey('GET', '/x?a=1', { accept: 'application/json', 'x-api-key': 'sk_secret' }, undefined);
     expect(coalesceKey('GET', '/x?a=1', { 'x-api-key': 'sk_secret', accept: 'application/json' }, undefined)).toBe(key);
@@ -397,16 +428,21 @@ describe('breaker', () => {
 });
 
 describe('logging and observing', () => {
-  it('logs upstream, method, path and request id first; a throwing logger is ignored', () => {
-    const lines: [Record<string, unknown>, string][] = [];
+  it('logs upstream, method, path and request id first, at debug within a request; a throwing logger is ignored', () => {
+    const lines: [string, Record<string, unknown>, string][] = [];
     const call = prepareCall('/v1', { method: 'GET', path: '/x', query: { a: 1 } });
-    createCallLog('flows', { warn: (fields, message) => lines.push([fields, message]) })(call, 'req-1', { status: 500 }, 'failed');
-    createCallLog('flows', { warn: (fields, message) => lines.push([fields, message]) })(call, null, {}, 'no id');
+    const logger = {
+      warn: (fields: Record<string, unknown>, message: string) => lines.push(['warn', fields, message]),
+      debug: (fields: Record<string, unknown>, message: string) => lines.push(['debug', fields, message]),
+    };
+    createCallLog('flows', logger)(call, 'req-1', { status: 500 }, 'failed');
+    createCallLog('flows', logger)(call, null, {}, 'no id');
+    createCallLog('flows', { warn: logger.warn })(call, 'req-2', {}, 'no debug level: dropped');
     expect(lines).toEqual([
-      [{ upstream: 'flows', method: 'GET', path: '/v1/x', reqId: 'req-1', status: 500 }, 'failed'],
-      [{ upstream: 'flows', method: 'GET', path: '/v1/x' }, 'no id'],
+      ['debug', { upstream: 'flows', method: 'GET', path: '/v1/x', reqId: 'req-1', status: 500 }, 'failed'],
+      ['warn', { upstream: 'flows', method: 'GET', path: '/v1/x' }, 'no id'],
     ]);
-    expect(Object.keys(lines[0]![0])).toEqual(['upstream', 'method', 'path', 'reqId', 'status']);
+    expect(Object.keys(lines[0]![1])).toEqual(['upstream', 'method', 'path', 'reqId', 'status']);
     const broken = createCallLog('flows', {
       warn: () => {
         throw new Error('disk full');
@@ -443,7 +479,8 @@ describe("one caller's json() (createJson)", () => {
       host: 'models.test:8080',
       basePath: '/api',
       observer: { requestId: () => 'req-9', retried: () => {}, settled: (call) => settled.push(call) },
-      log: createCallLog('models', { warn: (fields) => logged.push(fields) }),
+      // With a request id the call's own line is at debug (its request's line sums failures up).
+      log: createCallLog('models', { warn: (fields) => logged.push(fields), debug: (fields) => logged.push(fields) }),
       attempt: () => {
         attempts++;
         return attemptResult();
@@ -464,14 +501,14 @@ describe("one caller's json() (createJson)", () => {
     expect(s.settled[0]).toMatchObject({ upstream: 'models', method: 'GET', host: 'models.test:8080', path: '/api/executions', search: '?limit=2', status: 200, code: null, attempts: 1, batchSize: 3 });
   });
 
-  it('never shares a write, a call with a caller signal, or anything with coalescing off', async () => {
+  it('never shares a write, or anything with coalescing off; shares reads of callers with a signal', async () => {
     const s = setup(() => Promise.resolve(answer('{}')));
     await Promise.all([s.json({ method: 'POST', path: '/x' }), s.json({ method: 'POST', path: '/x' })]);
     expect(s.attempts()).toBe(2);
     const signal = new AbortController().signal;
     await Promise.all([s.json({ method: 'GET', path: '/x', signal }), s.json({ method: 'GET', path: '/x', signal })]);
-    expect(s.attempts()).toBe(4);
-    expect(s.settled.map((call) => call.shared)).toEqual([false, false, false, false]);
+    expect(s.attempts()).toBe(3);
+    expect(s.settled.map((call) => call.shared)).toEqual([false, false, false, true]);
     const off = setup(() => Promise.resolve(answer('{}')), false);
     await Promise.all([off.json({ method: 'GET', path: '/x' }), off.json({ method: 'GET', path: '/x' })]);
     expect(off.attempts()).toBe(2);
@@ -628,7 +665,7 @@ describe('one call (createAttempt)', () => {
     const { dispatchers, deadlines } = dispatchersFor({ deadlineMs: options.deadlineMs ?? 5000 });
     const logged: [Record<string, unknown>, string][] = [];
     const log = createCallLog('models', { warn: (fields, message) => logged.push([fields, message]) });
-    const attempt = createAttempt({ upstream: 'models', dispatchers, deadlines, breaker: options.breaker ?? passThrough, maxBodyBytes: options.maxBodyBytes ?? 1024, log });
+    const attempt = createAttempt({ upstream: 'models', dispatchers, deadlines, breaker: options.breaker ?? passThrough, connections: createGate(4), maxBodyBytes: options.maxBodyBytes ?? 1024, log });
     return { attempt, logged, close: () => dispatchers.pool.destroy() };
   }
   const get = (path: string, headers: Record<string, string> = {}) => prepareCall('', { method: 'GET', path, headers, resource: 'Model execution' });
@@ -718,10 +755,10 @@ describe('one call (createAttempt)', () => {
     const dispatchers = createDispatchers(unreachable, upstreamConfig(unreachable), 1024, retryInterceptor({ ...fastRetries, maxRetries: 0 }, deadlines, () => {}));
     const log = createCallLog('models', undefined);
     try {
-      const attempt = createAttempt({ upstream: 'models', dispatchers, deadlines, breaker: passThrough, maxBodyBytes: 1024, log });
+      const attempt = createAttempt({ upstream: 'models', dispatchers, deadlines, breaker: passThrough, connections: createGate(4), maxBodyBytes: 1024, log });
       expect((await attempt(get('/x'), null, undefined)).error).toMatchObject({ message: 'The models upstream could not be reached' });
       const open: Breaker = { fire: () => Promise.reject(upstreamError('UPSTREAM_UNAVAILABLE', 'models', 'open')), state: () => 'open', shutdown: () => {} };
-      const shortCircuited = createAttempt({ upstream: 'models', dispatchers, deadlines, breaker: open, maxBodyBytes: 1024, log });
+      const shortCircuited = createAttempt({ upstream: 'models', dispatchers, deadlines, breaker: open, connections: createGate(4), maxBodyBytes: 1024, log });
       expect(await shortCircuited(get('/x'), null, undefined)).toMatchObject({ answer: null, status: null, attempts: 0 });
     } finally {
       await dispatchers.pool.destroy();

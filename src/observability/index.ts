@@ -5,7 +5,7 @@
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { ObservabilityConfig } from '../config.ts';
-import type { UpstreamObserver } from '../upstreams/http.ts';
+import type { UpstreamCall, UpstreamObserver } from '../upstreams/http.ts';
 import { type BreakerHealth, createMetrics, type GatewayMetrics } from './metrics.ts';
 import { useObservability } from './plugin.ts';
 import { currentScope } from './scope.ts';
@@ -57,13 +57,24 @@ export interface ObservabilityOptions {
 
 export function createObservability(config: ObservabilityConfig, options: ObservabilityOptions): Observability {
   const metrics = config.metrics ? createMetrics({ health: options.health }) : null;
+  // Its line is already written: a stream's later failure is a warning of its own.
+  const lateFailure = (reqId: string, { upstream, method, path, status, code }: UpstreamCall) => {
+    try {
+      options.logger?.warn({ reqId, upstream, method, path, status, code }, 'upstream call failed after the response started');
+    } catch {
+      // A broken logger must not turn an answer into a failure.
+    }
+  };
   const upstream: UpstreamObserver = {
     requestId: () => currentScope()?.request.id ?? null,
     settled(call) {
       metrics?.upstreamCall(call);
       const scope = currentScope();
       if (!scope) return;
-      scope.request.upstreamCalls++;
+      const { request } = scope;
+      request.upstreamCalls++;
+      if (!request.responded) request.upstreamFailures.add(call);
+      else if (call.code !== null) lateFailure(request.id, call);
       scope.trace?.record(call);
     },
     retried(name) {

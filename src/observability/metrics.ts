@@ -49,7 +49,9 @@ function boundedLabel(): (value: unknown) => string {
 
 function statusClass(call: UpstreamCall): string {
   if (call.status !== null) return `${Math.floor(call.status / 100)}xx`;
-  return call.code === 'UPSTREAM_TIMEOUT' ? 'timeout' : 'unreachable';
+  if (call.code === 'UPSTREAM_TIMEOUT') return 'timeout';
+  // No code: the caller gave up (its request's deadline) before the host answered.
+  return call.code === null ? 'aborted' : 'unreachable';
 }
 
 export interface MetricsOptions {

@@ -6,6 +6,7 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { getOperationAST, type DocumentNode } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { Logger } from 'pino';
+import { createFailureTally } from './failures.ts';
 import type { GatewayMetrics, OperationOutcome } from './metrics.ts';
 import { requestIdFrom, requestIdHeader } from './request-id.ts';
 import { currentScope, type OperationScope, type RequestRecord, runInScope } from './scope.ts';
@@ -52,6 +53,8 @@ export function useObservability(options: ObservabilityPluginOptions): Plugin {
         startedAt: performance.now(),
         traced: options.trace && request.headers.get(traceHeader) === '1',
         upstreamCalls: 0,
+        upstreamFailures: createFailureTally(),
+        responded: false,
         operations: [],
         errorCodes: new Set(),
       };
@@ -139,8 +142,10 @@ export function useObservability(options: ObservabilityPluginOptions): Plugin {
       } catch {
         // Some responses have immutable headers; the id is still in the log line.
       }
+      if (record) record.responded = true;
       if (!logger || !record) return;
       const path = new URL(request.url, 'http://localhost').pathname;
+      const upstreamFailures = record.upstreamFailures.counts();
       const line = {
         reqId: id,
         method: request.method,
@@ -150,9 +155,12 @@ export function useObservability(options: ObservabilityPluginOptions): Plugin {
         ...(record.operations.length ? { operations: record.operations } : {}),
         ...(record.errorCodes.size ? { errorCodes: [...record.errorCodes] } : {}),
         upstreamCalls: record.upstreamCalls,
+        ...(upstreamFailures.length ? { upstreamFailures } : {}),
       };
       try {
-        if (path === graphqlEndpoint) logger.info(line, 'request');
+        // Failed upstream calls make the request's one line a warning, whatever their number.
+        if (upstreamFailures.length) logger.warn(line, 'request');
+        else if (path === graphqlEndpoint) logger.info(line, 'request');
         else logger.debug(line, 'request');
       } catch {
         // A broken logger must not fail a response.

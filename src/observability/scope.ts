@@ -10,6 +10,7 @@
  * AsyncContextFrame: a pointer copy per promise, no async_hooks.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import type { FailureTally } from './failures.ts';
 import type { OperationType } from './metrics.ts';
 import type { Trace } from './trace.ts';
 
@@ -20,6 +21,10 @@ export interface RequestRecord {
   /** The caller asked for `extensions.trace` and tracing is on. */
   readonly traced: boolean;
   upstreamCalls: number;
+  /** Failed upstream calls by host, status and code, for the request's log line. */
+  readonly upstreamFailures: FailureTally;
+  /** The response is out: a failure after it (a stream's later event) is logged on its own. */
+  responded: boolean;
   /** Operation names, for the request's log line. */
   readonly operations: string[];
   readonly errorCodes: Set<string>;

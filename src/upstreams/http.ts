@@ -12,6 +12,7 @@ import type { Outcome } from './http/call.ts';
 import { createAttempt } from './http/call.ts';
 import { createCoalescer } from './http/coalesce.ts';
 import { createDeadlines } from './http/deadline.ts';
+import { createGate } from './http/gate.ts';
 import { createCallLog } from './http/observe.ts';
 import { createDispatchers } from './http/pool.ts';
 import { createJson } from './http/request.ts';
@@ -34,15 +35,16 @@ export function createHttp(config: UpstreamConfig, options: HttpOptions = {}): H
   const policy = { maxRetries, minDelayMs: retryMinDelayMs, maxDelayMs: retryMaxDelayMs, retryAfterCapMs };
   const retry = retryInterceptor(policy, deadlines, () => observer?.retried(upstream));
   const dispatchers = createDispatchers(base.origin, config, maxBodyBytes, retry);
-  const breaker = createBreaker(upstream, config.breaker);
+  const breaker = createBreaker(upstream, config.breaker, logger);
   const log = createCallLog(upstream, logger);
+  const connections = createGate(config.connections);
   const json = createJson({
     upstream,
     host: base.host,
     basePath: base.pathname.replace(/\/+$/, ''),
     observer,
     log,
-    attempt: createAttempt({ upstream, dispatchers, deadlines, breaker, maxBodyBytes, log }),
+    attempt: createAttempt({ upstream, dispatchers, deadlines, breaker, connections, maxBodyBytes, log }),
     coalescer: config.coalesce ? createCoalescer<Outcome>() : null,
   });
   return {

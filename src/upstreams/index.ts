@@ -12,11 +12,13 @@ import { createTerminalCache } from './cache.ts';
 import { credentialKey } from './credential.ts';
 import { type AnyHost, type ClientDeps, type Host, type HostSettings, openAuth, type RequestAuth, type RequestHeaders } from './host.ts';
 import { createHttp, type HttpOptions } from './http.ts';
+import type { RequestBudget } from './http/budget.ts';
 import { defaultHosts } from './registry.ts';
 import type { HostSession, UpstreamSession } from './session.ts';
 
 export type { HttpOptions, UpstreamLogger } from './http.ts';
 export type { RequestAuth } from './host.ts';
+export { createRequestBudget, type RequestBudget } from './http/budget.ts';
 export type { HostSession, UpstreamSession } from './session.ts';
 export { defaultHosts } from './registry.ts';
 
@@ -32,11 +34,13 @@ export interface Upstreams {
   /** What each registered host is configured by (for config and start-up messages). */
   readonly hosts: readonly HostSettings[];
   /**
-   * A session bound to one request's credentials (its headers). With caller authentication on
-   * (`auth.enabled`), the server-side credentials serve authenticated callers only.
+   * A session bound to one request's credentials (its headers) and, when given, to its budget:
+   * every host's calls then count against it, wait for its slots and end at its deadline. With
+   * caller authentication on (`auth.enabled`), the server-side credentials serve authenticated
+   * callers only.
    * @param auth @default openAuth
    */
-  session(headers: RequestHeaders, observer?: RequestObserver, auth?: RequestAuth): UpstreamSession;
+  session(headers: RequestHeaders, observer?: RequestObserver, auth?: RequestAuth, budget?: RequestBudget): UpstreamSession;
   /**
    * A digest of the upstream credentials the caller brings itself (never the credentials), or
    * null when it brings none: who the caller is when it has no token.
@@ -78,12 +82,13 @@ export function createUpstreams(config: Config, options: UpstreamsOptions = {}):
 
   return {
     hosts,
-    session(headers, observer = noopObserver, auth = openAuth) {
+    session(headers, observer = noopObserver, auth = openAuth, budget) {
       const session: Record<string, HostSession<object, unknown>> = {};
       const deps = { config, observer, session: session as unknown as UpstreamSession };
       // The server's credentials spend the operator's quota: with authentication on, only for callers it knows.
       const serverAllowed = !auth.enabled || auth.authenticated;
-      for (const { host, deps: clientDeps, server } of running) {
+      for (const { host, http, deps: shared, server } of running) {
+        const clientDeps = budget ? { ...shared, http: budget.http(http) } : shared;
         const caller: unknown = host.credential.caller(headers, auth);
         const withheld =
           caller === null && server !== null && !serverAllowed

@@ -7,6 +7,7 @@ import CircuitBreaker from 'opossum';
 import type { BreakerConfig } from '../../config.ts';
 import { errorCodeOf, isContractError, upstreamError } from '../../errors.ts';
 import type { UpstreamName } from '../../model.ts';
+import type { UpstreamLogger } from './types.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half-open' | 'not-configured';
 
@@ -33,7 +34,12 @@ export function isHealthFailure(error: unknown): boolean {
   return false;
 }
 
-export function createBreaker(upstream: UpstreamName, config: BreakerConfig): Breaker {
+/**
+ * `logger` hears each change of state: an open circuit is a warning and a metric
+ * (`gateway_upstream_breaker_state`), not a reason to call this process unready, since it still
+ * serves every other host and fails this one's fields fast.
+ */
+export function createBreaker(upstream: UpstreamName, config: BreakerConfig, logger?: UpstreamLogger): Breaker {
   if (!config.enabled) {
     return { fire: (call) => call(), state: () => 'closed', shutdown: () => {} };
   }
@@ -48,6 +54,16 @@ export function createBreaker(upstream: UpstreamName, config: BreakerConfig): Br
     enableSnapshots: false,
     errorFilter: (error: unknown) => !isHealthFailure(error),
   });
+  const said = (level: 'warn' | 'info', message: string) => () => {
+    try {
+      logger?.[level]?.({ upstream, resetMs: config.resetTimeoutMs }, message);
+    } catch {
+      // A broken logger must not break the breaker.
+    }
+  };
+  breaker.on('open', said('warn', 'upstream circuit open: its fields fail fast'));
+  breaker.on('halfOpen', said('info', 'upstream circuit half-open: one probe goes through'));
+  breaker.on('close', said('info', 'upstream circuit closed'));
   return {
     async fire<T>(call: () => Promise<T>): Promise<T> {
       try {

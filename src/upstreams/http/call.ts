@@ -1,6 +1,7 @@
 /**
- * One upstream call, settled: under the host's breaker, within its deadline, retried when
- * idempotent, its answer read within the body cap or turned into a contract error.
+ * One upstream call, settled: under the host's breaker, holding one of the host's connections,
+ * within its deadline, retried when idempotent, its answer read within the body cap or turned
+ * into a contract error.
  */
 import type { Dispatcher } from 'undici';
 import { isContractError } from '../../errors.ts';
@@ -10,6 +11,7 @@ import type { Breaker } from './breaker.ts';
 import type { CallState, Deadlines } from './deadline.ts';
 import { errorForStatus, errorForTransport, oversizedBody } from './errors.ts';
 import type { CallLog } from './observe.ts';
+import type { Gate, Release } from './gate.ts';
 import type { Dispatchers } from './pool.ts';
 import type { PreparedCall } from './prepare.ts';
 import { redactBody } from './redact.ts';
@@ -39,6 +41,12 @@ export interface CallParts {
   readonly dispatchers: Dispatchers;
   readonly deadlines: Deadlines;
   readonly breaker: Breaker;
+  /**
+   * One slot per pooled connection. A call waits here, not in undici's queue, so that its
+   * deadline starts when a connection is its own: a host answering slowly to a crowd of calls is
+   * not a host timing out, and must neither time them out nor open its breaker.
+   */
+  readonly connections: Gate;
   readonly maxBodyBytes: number;
   readonly log: CallLog;
 }
@@ -64,8 +72,23 @@ export function createAttempt(parts: CallParts): Attempt {
   };
 }
 
-/** One upstream call (retries included): the text of a 2xx answer, or a contract error. */
+/** Waits for one of the host's connections (the caller may give up meanwhile), then dispatches. */
 async function send(parts: CallParts, call: PreparedCall, state: Sending): Promise<Answer> {
+  let release: Release;
+  try {
+    release = await parts.connections.acquire(state.callerSignal);
+  } catch (error) {
+    throw failure(parts, call, state, error);
+  }
+  try {
+    return await dispatch(parts, call, state);
+  } finally {
+    release();
+  }
+}
+
+/** One upstream call (retries included): the text of a 2xx answer, or a contract error. */
+async function dispatch(parts: CallParts, call: PreparedCall, state: Sending): Promise<Answer> {
   const { dispatchers, maxBodyBytes, log } = parts;
   const signal = parts.deadlines.start(state, state.callerSignal);
   state.attempts = 1;

@@ -37,14 +37,21 @@ export function createJson(parts: RequestParts): Http['json'] {
     const requestId = observer ? observer.requestId() : null;
     let shared = false;
     let outcome: Outcome;
-    // Only reads are shared, and only without a caller signal: one caller giving up must not
-    // abort the call the others wait on.
-    if (coalescer !== null && call.idempotent && !request.signal) {
+    // Only reads are shared. A caller giving up (its signal) stops waiting alone; the shared
+    // call is aborted only once no caller waits for it.
+    if (coalescer !== null && call.idempotent) {
       shared = true; // unless the coalescer starts a new call, below
-      outcome = await coalescer.run(coalesceKey(call.method, call.target, call.headers, call.body), () => {
-        shared = false;
-        return attempt(call, requestId, undefined);
-      });
+      const key = coalesceKey(call.method, call.target, call.headers, call.body);
+      outcome = await coalescer
+        .run(
+          key,
+          (signal) => {
+            shared = false;
+            return attempt(call, requestId, signal);
+          },
+          request.signal,
+        )
+        .catch((error: unknown): Outcome => ({ answer: null, error, status: null, attempts: 0 }));
     } else {
       outcome = await attempt(call, requestId, request.signal);
     }

@@ -8,6 +8,13 @@ import type { BreakerState } from './breaker.ts';
 /** pino-compatible: `logger.warn({ ...fields }, 'message')`. */
 export interface UpstreamLogger {
   warn(obj: Record<string, unknown>, msg: string): void;
+  /** @default absent: nothing is logged at this level */
+  info?(obj: Record<string, unknown>, msg: string): void;
+  /**
+   * One line per failed call that served a request: the request's own warning sums them up
+   * (observability). @default absent: nothing is logged at this level
+   */
+  debug?(obj: Record<string, unknown>, msg: string): void;
 }
 
 /**
