@@ -170,7 +170,7 @@ describe('a call’s deadline starts when a connection is its own', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
     const config = loadConfig({ MODELS_API_URL: base, UPSTREAM_CONNECTIONS: '1', UPSTREAM_DEADLINE_MS: '300', UPSTREAM_BREAKER: 'false' }, []);
-    const http = createHttp(config.upstreams.models!, { deadlineMs: config.upstreams.models!.deadlineMs });
+    const http = createHttp(config.upstreams.models, { deadlineMs: config.upstreams.models.deadlineMs });
     try {
       const answers = await Promise.allSettled(Array.from({ length: 4 }, (_, i) => http.json({ method: 'GET', path: `/x/${i}` })));
       expect(answers.map((answer) => answer.status)).toEqual(['fulfilled', 'fulfilled', 'fulfilled', 'fulfilled']);

@@ -17,7 +17,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- ad-hoc query shapes
+ 
 type Any = any;
 
 async function query(text: string, variables: Record<string, unknown> = {}): Promise<{ data: Any; errors: unknown[] | undefined }> {

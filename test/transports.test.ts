@@ -23,7 +23,6 @@ import {
   sleep,
   sseClient,
   subscribe,
-  type Subscription,
   workflowExecutionId,
   wsClient,
 } from './helpers/live.ts';
@@ -42,15 +41,6 @@ const running = () => {
   const { runningExecution: id } = h.simulator.data.picks;
   return workflowExecutionId(workflowOf(id), id);
 };
-
-/** Moves simulated time until every subscription completed. */
-async function untilDone(subs: readonly Subscription[]): Promise<void> {
-  for (let i = 0; i < 60 && !subs.every((sub) => sub.completed()); i++) {
-    h.simulator.advance(15_000);
-    await sleep(60);
-  }
-  await Promise.all(subs.map((sub) => sub.done));
-}
 
 function expectRunToCompletion(events: readonly LiveEvent[]): void {
   const states = events.map((event) => execution(event));

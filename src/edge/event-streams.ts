@@ -220,7 +220,7 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
 
   const plugin: Plugin = {
     onYogaInit: ({ yoga: instance }) => {
-      yoga = instance as unknown as YogaServer<Record<string, never>, Context>;
+      yoga = instance;
     },
     async onRequest({ request, url, endResponse, serverContext }) {
       if (url.pathname !== endpoint) return;

@@ -95,6 +95,8 @@ export function createWebSockets(yoga: YogaServerInstance<Record<string, never>,
   const callers = new Map<string, number>();
   let draining = false;
 
+  /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-member-access --
+     yoga.getEnveloped() types parse, validate, execute and subscribe as any: they are graphql-js's own. */
   useServer<Record<string, unknown>>(
     {
       isProd: options.production,
@@ -138,6 +140,7 @@ export function createWebSockets(yoga: YogaServerInstance<Record<string, never>,
     },
     server,
   );
+  /* eslint-enable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-member-access */
 
   server.on('connection', (socket) => {
     const leaving = new AbortController();

@@ -216,7 +216,7 @@ export async function mergePage<T>(streams: readonly Stream<T>[], start: Positio
     edges,
     positions: snapshot(),
     hasNextPage: blocked || readers.some((reader) => reader.mayHaveMore()),
-    totalCount: failures.length === 0 && totals.every((total) => total !== null) ? totals.reduce((sum: number, total) => sum + total!, 0) : null,
+    totalCount: failures.length === 0 && totals.every((total) => total !== null) ? totals.reduce((sum: number, total) => sum + total, 0) : null,
     failures,
   };
 }
