@@ -56,7 +56,10 @@ export default [
     rules: {
       '@graphql-eslint/relay-connection-types': 'error',
       // Plain lists (steps, nodes) are not connections: only edges must be Relay-shaped.
-      '@graphql-eslint/relay-edge-types': ['error', { withEdgeSuffix: true, shouldImplementNode: true, listTypeCanWrapOnlyEdgeType: false }],
+      '@graphql-eslint/relay-edge-types': [
+        'error',
+        { withEdgeSuffix: true, shouldImplementNode: true, listTypeCanWrapOnlyEdgeType: false },
+      ],
       '@graphql-eslint/relay-page-info': 'error',
       // Our connections page forward only (`first`/`after`), as the upstreams do.
       '@graphql-eslint/relay-arguments': ['error', { includeBoth: false }],

@@ -88,7 +88,9 @@ export async function measureFairness(options: FairnessOptions) {
     const cpuBefore = await gateway.cpuMicros();
     const started = performance.now();
     const until = started + seconds * 1000;
-    const victims = await Promise.all(requests.victims.map((victim) => closedLoop(url, victim.body, concurrency, () => performance.now() < until)));
+    const victims = await Promise.all(
+      requests.victims.map((victim) => closedLoop(url, victim.body, concurrency, () => performance.now() < until)),
+    );
     const wallMicros = (performance.now() - started) * 1000;
     const gatewayCpu = round((((await gateway.cpuMicros()) - cpuBefore) / wallMicros) * 100);
     const hits = await simulator.call<Hits>('hits');
@@ -110,7 +112,13 @@ export async function measureFairness(options: FairnessOptions) {
       name: victim.name,
       title: victim.title,
       alone: { requests: a.latencies.length, p50Ms: round(percentile(a.latencies, 50)), p99Ms: round(p99Alone), errors: a.errors },
-      beside: { requests: b.latencies.length, p50Ms: round(percentile(b.latencies, 50)), p99Ms: round(p99Beside), errors: b.errors, codes: Object.fromEntries(b.codes) },
+      beside: {
+        requests: b.latencies.length,
+        p50Ms: round(percentile(b.latencies, 50)),
+        p99Ms: round(p99Beside),
+        errors: b.errors,
+        codes: Object.fromEntries(b.codes),
+      },
       p99Ratio: Math.round((p99Beside / p99Alone) * 100) / 100,
     };
   });
@@ -134,7 +142,9 @@ export async function measureFairness(options: FairnessOptions) {
   console.log(
     `\nFairness at ${latencyMs} ms upstream latency: each victim ${concurrency} callers in a closed loop, ${seconds} s alone, then ${seconds} s beside one abusive caller`,
   );
-  console.log(`  (a batch of 10 operations × nodes over 100 model executions, back to back). Target: p99 beside ≤ 1.5 × alone, 0 victim errors.`);
+  console.log(
+    `  (a batch of 10 operations × nodes over 100 model executions, back to back). Target: p99 beside ≤ 1.5 × alone, 0 victim errors.`,
+  );
   for (const v of victims) {
     const off = v.p99Ratio > 1.5 || v.beside.errors > 0 ? ' !' : '';
     console.log(
@@ -142,7 +152,10 @@ export async function measureFairness(options: FairnessOptions) {
         `  beside p50 ${v.beside.p50Ms} / p99 ${v.beside.p99Ms} ms (${v.beside.requests} req, ${v.beside.errors} errors)  p99 ×${v.p99Ratio}${off}`,
     );
   }
-  const codes = Object.entries(report.abuser.aloneErrorCodes).map(([code, n]) => `${code}=${n}`).join(' ') || 'none';
+  const codes =
+    Object.entries(report.abuser.aloneErrorCodes)
+      .map(([code, n]) => `${code}=${n}`)
+      .join(' ') || 'none';
   console.log(
     `  abuser: ${report.abuser.upstreamCallsPerRequest} upstream calls per request (alone: ${report.abuser.aloneMs} ms, errors ${codes}); ` +
       `${report.abuser.requestsBeside} requests beside, p50 ${report.abuser.p50BesideMs} ms, ${report.abuser.modelsHostCallsBesidePerSecond} prediction GETs/s`,

@@ -35,7 +35,7 @@ export function fixturesOf(data: SimulatorData): Omit<Fixtures, 'urls' | 'creden
   }
   const [modelWorkflowId, modelWorkflowLinked] = [...linked].sort((a, b) => b[1] - a[1])[0] ?? ['', 0];
   const taskChain: string[] = [];
-  for (let id: unknown = data.picks.deepTaskChainLeaf; typeof id === 'string' && taskChain.length < 50; ) {
+  for (let id: unknown = data.picks.deepTaskChainLeaf; typeof id === 'string' && taskChain.length < 50;) {
     taskChain.push(id);
     id = data.taskExecution(id)?.['parent_execution_id'];
   }

@@ -42,10 +42,17 @@ const busy = total - idle;
 const pct = (micros: number) => `${((micros / busy) * 100).toFixed(1).padStart(5)}%`;
 console.log(`busy ${(busy / 1000).toFixed(0)} ms of ${(total / 1000).toFixed(0)} ms sampled`);
 console.log('\nby package:');
-for (const [name, micros] of [...packages].filter(([n]) => n !== '(vm)').filter(([n]) => n !== '(vm)' || true).sort((a, b) => b[1] - a[1]).slice(0, 20)) {
+for (const [name, micros] of [...packages]
+  .filter(([n]) => n !== '(vm)')
+  .filter(([n]) => n !== '(vm)' || true)
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, 20)) {
   console.log(`${pct(micros)}  ${name}`);
 }
 console.log('\nby function (self time):');
-for (const [name, micros] of [...functions].filter(([n]) => !n.startsWith('(idle)')).sort((a, b) => b[1] - a[1]).slice(0, Number(top))) {
+for (const [name, micros] of [...functions]
+  .filter(([n]) => !n.startsWith('(idle)'))
+  .sort((a, b) => b[1] - a[1])
+  .slice(0, Number(top))) {
   console.log(`${pct(micros)}  ${name}`);
 }

@@ -133,7 +133,7 @@ async function load(workload: Workload, connections: number, seconds: number, ta
 
 /** Waits until no upstream call arrives for a while: autocannon stops with queries still in flight. */
 async function quiesce(): Promise<void> {
-  for (let idle = false; !idle; ) {
+  for (let idle = false; !idle;) {
     await simulator.call('reset');
     await new Promise((resolve) => setTimeout(resolve, Math.max(250, 10 * latencyMs)));
     idle = (await simulator.call<Hits>('hits')).total === 0;
@@ -218,7 +218,22 @@ try {
     });
   }
 
-  const header = ['', 'calls (exp)', 'crit th/meas', 'p50 c1', 'p99 c1', 'p50 L=0', 'overhead', 'vs direct', 'rps c50 (ceil)', 'gw CPU', 'sim CPU', 'naive calls', 'naive p50', 'naive/gw'];
+  const header = [
+    '',
+    'calls (exp)',
+    'crit th/meas',
+    'p50 c1',
+    'p99 c1',
+    'p50 L=0',
+    'overhead',
+    'vs direct',
+    'rps c50 (ceil)',
+    'gw CPU',
+    'sim CPU',
+    'naive calls',
+    'naive p50',
+    'naive/gw',
+  ];
   const rows = results.map((r) => [
     r.workload,
     `${r.upstreamCalls} (${r.expectedUpstreamCalls})${r.upstreamCalls === r.expectedUpstreamCalls ? '' : ' !'}`,
@@ -238,8 +253,15 @@ try {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: readonly string[]) => cells.map((cell, i) => cell.padEnd(widths[i]!)).join(' | ');
   const cpus = os.cpus();
-  const machine = { cpus: cpus.length, model: cpus[0]?.model ?? 'unknown', platform: `${os.platform()} ${os.release()}`, node: process.version };
-  console.log(`\nExecution Gateway bench: latency ${latencyMs} ms per upstream call, ${quick ? 'quick' : 'full'} run, ${machine.cpus} × ${machine.model}, node ${machine.node}`);
+  const machine = {
+    cpus: cpus.length,
+    model: cpus[0]?.model ?? 'unknown',
+    platform: `${os.platform()} ${os.release()}`,
+    node: process.version,
+  };
+  console.log(
+    `\nExecution Gateway bench: latency ${latencyMs} ms per upstream call, ${quick ? 'quick' : 'full'} run, ${machine.cpus} × ${machine.model}, node ${machine.node}`,
+  );
   if (rows.length) {
     console.log(line(header));
     console.log(widths.map((w) => '-'.repeat(w)).join('-|-'));
@@ -312,15 +334,18 @@ try {
   const mib = (bytes: number) => round(bytes / 2 ** 20);
   const [first, last] = [rss[0]!, rss.at(-1)!];
   // Memory growth means something only after the workloads' load (the first sample follows it).
-  const rssReport = rows.length === 0 ? null : {
-    fromSeconds: round(first.at),
-    seconds: round(last.at),
-    warmMiB: mib(first.bytes),
-    endMiB: mib(last.bytes),
-    maxMiB: mib(Math.max(...rss.map((sample) => sample.bytes))),
-    changePercent: round(((last.bytes - first.bytes) / first.bytes) * 100),
-    heapUsedAfterGcMiB: { first: mib(first.heapUsed), last: mib(last.heapUsed) },
-  };
+  const rssReport =
+    rows.length === 0
+      ? null
+      : {
+          fromSeconds: round(first.at),
+          seconds: round(last.at),
+          warmMiB: mib(first.bytes),
+          endMiB: mib(last.bytes),
+          maxMiB: mib(Math.max(...rss.map((sample) => sample.bytes))),
+          changePercent: round(((last.bytes - first.bytes) / first.bytes) * 100),
+          heapUsedAfterGcMiB: { first: mib(first.heapUsed), last: mib(last.heapUsed) },
+        };
   if (rssReport) {
     console.log(
       `gateway RSS from ${round(first.at)} s to ${rssReport.seconds} s of load: ${rssReport.warmMiB} MiB after the first workload, ${rssReport.endMiB} MiB at the end ` +

@@ -50,18 +50,27 @@ export async function collectMixedIds(fixtures: Fixtures, post: Post): Promise<M
   const tasks = fixtures.taskExecutionIds.slice(0, 25);
   const models = 100 - workflows.length * 10 - bulks.length - tasks.length;
   const executions = [
-    ...workflows.map((w, i) => `w${i}: workflowExecutions(workflowId: ${JSON.stringify(w.id)}, first: 10) { edges { node { id executionId } } }`),
+    ...workflows.map(
+      (w, i) => `w${i}: workflowExecutions(workflowId: ${JSON.stringify(w.id)}, first: 10) { edges { node { id executionId } } }`,
+    ),
     `m: modelExecutions(first: ${models}) { edges { node { id executionId } } }`,
     ...bulks.map((b, i) => `b${i}: bulk(bulkId: ${JSON.stringify(b.bulkId)}, workflowId: ${JSON.stringify(b.workflowId)}) { id }`),
   ];
   // Two requests: the gateway refuses more than 30 aliases in one.
   const data = {
     ...(await post(`query { ${executions.join('\n')} }`)),
-    ...(await post(`query { ${tasks.map((id, i) => `t${i}: taskExecution(executionId: ${JSON.stringify(id)}) { id executionId }`).join('\n')} }`)),
+    ...(await post(
+      `query { ${tasks.map((id, i) => `t${i}: taskExecution(executionId: ${JSON.stringify(id)}) { id executionId }`).join('\n')} }`,
+    )),
   };
   const groups: MixedItem[][] = [
     ...workflows.map((w, i): MixedItem[] =>
-      data[`w${i}`].edges.map((e: Json) => ({ kind: 'WorkflowExecution', id: e.node.id, workflowId: w.id, executionId: e.node.executionId })),
+      data[`w${i}`].edges.map((e: Json) => ({
+        kind: 'WorkflowExecution',
+        id: e.node.id,
+        workflowId: w.id,
+        executionId: e.node.executionId,
+      })),
     ),
     data['m'].edges.map((e: Json): MixedItem => ({ kind: 'ModelExecution', id: e.node.id, executionId: e.node.executionId })),
     bulks.map((b, i): MixedItem => ({ kind: 'Bulk', id: data[`b${i}`].id, ...b })),
@@ -106,7 +115,10 @@ export function createWorkloads(fixtures: Fixtures, mixed: readonly MixedItem[])
       expectedCalls: 2,
       check: (data) => {
         const edges = data['workflowExecutions']?.edges;
-        return expectLength('W2 edges', edges, 50) ?? (edges.every((e: Json) => e.node?.steps?.length > 0) ? null : 'W2: an execution without steps');
+        return (
+          expectLength('W2 edges', edges, 50) ??
+          (edges.every((e: Json) => e.node?.steps?.length > 0) ? null : 'W2: an execution without steps')
+        );
       },
     },
     {
@@ -212,7 +224,9 @@ export function createFairnessRequests(workloads: readonly Workload[], modelIds:
       {
         name: 'M1',
         title: 'one model execution by id (models host, the abuser’s)',
-        body: request(`query M1($id: ID!) { node(id: $id) { id ... on ModelExecution { status cost } } }`, { id: modelIds[modelIds.length - 1] }),
+        body: request(`query M1($id: ID!) { node(id: $id) { id ... on ModelExecution { status cost } } }`, {
+          id: modelIds[modelIds.length - 1],
+        }),
       },
     ],
     abuser: JSON.stringify(batch),

@@ -46,7 +46,9 @@ async function main(): Promise<void> {
   const { breaking, dangerous, safe } = await schemaChanges(before, readFileSync(`${root}schema.graphql`, 'utf8'));
   for (const change of dangerous) console.log(`dangerous: ${change.message}`);
   for (const change of breaking) console.error(`BREAKING: ${change.message}`);
-  console.log(`check-breaking: schema.graphql against ${base}: ${breaking.length} breaking, ${dangerous.length} dangerous, ${safe.length} safe`);
+  console.log(
+    `check-breaking: schema.graphql against ${base}: ${breaking.length} breaking, ${dangerous.length} dangerous, ${safe.length} safe`,
+  );
   if (breaking.length > 0) process.exitCode = 1;
 }
 

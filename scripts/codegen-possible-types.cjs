@@ -10,7 +10,10 @@ module.exports = {
     const possibleTypes = {};
     for (const type of Object.values(schema.getTypeMap()).sort((a, b) => a.name.localeCompare(b.name))) {
       if (!isAbstractType(type) || type.name.startsWith('__')) continue;
-      possibleTypes[type.name] = schema.getPossibleTypes(type).map((member) => member.name).sort();
+      possibleTypes[type.name] = schema
+        .getPossibleTypes(type)
+        .map((member) => member.name)
+        .sort();
     }
     return `export const possibleTypes: Record<string, string[]> = ${JSON.stringify(possibleTypes, null, 2)};\n`;
   },

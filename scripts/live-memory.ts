@@ -69,7 +69,10 @@ const settle = async () => {
 
 const simulator = await startSimulator({ clock: 'manual' });
 const config = withUpstreams(
-  loadConfig({ LIVE_POLL_MIN_MS: '3600000', LIVE_POLL_MAX_MS: '3600000', MAX_SUBSCRIPTIONS_PER_CALLER: String(count + 1), LOG_LEVEL: 'silent' }, []),
+  loadConfig(
+    { LIVE_POLL_MIN_MS: '3600000', LIVE_POLL_MAX_MS: '3600000', MAX_SUBSCRIPTIONS_PER_CALLER: String(count + 1), LOG_LEVEL: 'silent' },
+    [],
+  ),
   simulator.urls,
   simulator.env,
 );
@@ -84,14 +87,20 @@ const workflowId = simulator.data.workflows.find((w) => w.executionIds.includes(
 const id = encodeGlobalId({ typename: 'WorkflowExecution', workflowId, executionId: runningExecution });
 
 // Warm: one subscription and its watcher come and go, so that code and caches are in place.
-const warm = spawn(process.execPath, [import.meta.filename, '--clients', url, '--id', id, '--count', '1', '--transport', transport], { stdio: ['ignore', 'pipe', 'inherit'] });
+const warm = spawn(process.execPath, [import.meta.filename, '--clients', url, '--id', id, '--count', '1', '--transport', transport], {
+  stdio: ['ignore', 'pipe', 'inherit'],
+});
 await once(warm.stdout, 'data');
 warm.kill();
 await once(warm, 'exit');
 await new Promise((resolve) => setTimeout(resolve, 500));
 
 const before = await settle();
-const child = spawn(process.execPath, [import.meta.filename, '--clients', url, '--id', id, '--count', String(count), '--transport', transport], { stdio: ['ignore', 'pipe', 'inherit'] });
+const child = spawn(
+  process.execPath,
+  [import.meta.filename, '--clients', url, '--id', id, '--count', String(count), '--transport', transport],
+  { stdio: ['ignore', 'pipe', 'inherit'] },
+);
 const started = Date.now();
 await once(child.stdout, 'data');
 const after = await settle();

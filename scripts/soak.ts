@@ -27,7 +27,16 @@ const simulator = await startSimulator({ latencyMs: Number(values.latency) });
 // One process makes every request: the per-caller limit would answer most of them 429.
 const config = withUpstreams(
   // The request deadline under the client's 15 s: every request must come back with an answer.
-  loadConfig({ UPSTREAM_HEADERS_TIMEOUT_MS: '1000', UPSTREAM_BODY_TIMEOUT_MS: '1000', REQUEST_TIMEOUT_MS: '10000', LOG_LEVEL: 'silent', RATE_LIMIT_REQUESTS: '0' }, []),
+  loadConfig(
+    {
+      UPSTREAM_HEADERS_TIMEOUT_MS: '1000',
+      UPSTREAM_BODY_TIMEOUT_MS: '1000',
+      REQUEST_TIMEOUT_MS: '10000',
+      LOG_LEVEL: 'silent',
+      RATE_LIMIT_REQUESTS: '0',
+    },
+    [],
+  ),
   simulator.urls,
   simulator.env,
 );
@@ -39,21 +48,56 @@ const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`
 const { data } = simulator;
 const bigWorkflow = data.workflows.find((w) => w.id === data.bigWorkflowId)!;
 // A batch of 10 operations × nodes over 100 model executions: 1,000 calls asked, 500 allowed.
-const modelIds = data.modelExecutionIds.filter((id) => data.prediction(id) !== null).map((executionId) => encodeGlobalId({ typename: 'ModelExecution', executionId }));
+const modelIds = data.modelExecutionIds
+  .filter((id) => data.prediction(id) !== null)
+  .map((executionId) => encodeGlobalId({ typename: 'ModelExecution', executionId }));
 const abusiveBatch = Array.from({ length: 10 }, (_, op) => ({
   query: `query($ids: [ID!]!) { nodes(ids: $ids) { id ... on ModelExecution { status cost } } }`,
   variables: { ids: Array.from({ length: 100 }, (_, i) => modelIds[(op * 45 + i) % modelIds.length]) },
 }));
 const deep = (n: number): string => (n === 0 ? 'stepId' : `stepId execution { steps { ${deep(n - 1)} } }`);
 const queries: { name: string; body: unknown }[] = [
-  { name: 'page-with-steps', body: { query: `query($wf: String!) { workflowExecutions(workflowId: $wf, first: 50) { edges { node { status steps { output } } } } }`, variables: { wf: bigWorkflow.id } } },
-  { name: 'models-to-workflow', body: { query: `{ modelExecutions(first: 20) { edges { node { cost workflowExecution { steps { stepId } } } } } }` } },
-  { name: 'task-chain', body: { query: `query($t: String!) { taskExecution(executionId: $t) { parent { parent { parent { executionId } } } root { executionId } } }`, variables: { t: data.picks.deepTaskChainLeaf } } },
-  { name: 'bulk-progress', body: { query: `query($wf: String!, $b: UUID!) { bulk(workflowId: $wf, bulkId: $b) { progress { percentComplete } } }`, variables: { wf: data.picks.runningBulk.workflowId, b: data.picks.runningBulk.bulkId } } },
-  { name: 'hostile-depth', body: { query: `query($wf: String!, $e: String!) { workflowExecution(executionId: $e, workflowId: $wf) { steps { ${deep(25)} } } }`, variables: { wf: bigWorkflow.id, e: bigWorkflow.executionIds[0] } } },
+  {
+    name: 'page-with-steps',
+    body: {
+      query: `query($wf: String!) { workflowExecutions(workflowId: $wf, first: 50) { edges { node { status steps { output } } } } }`,
+      variables: { wf: bigWorkflow.id },
+    },
+  },
+  {
+    name: 'models-to-workflow',
+    body: { query: `{ modelExecutions(first: 20) { edges { node { cost workflowExecution { steps { stepId } } } } } }` },
+  },
+  {
+    name: 'task-chain',
+    body: {
+      query: `query($t: String!) { taskExecution(executionId: $t) { parent { parent { parent { executionId } } } root { executionId } } }`,
+      variables: { t: data.picks.deepTaskChainLeaf },
+    },
+  },
+  {
+    name: 'bulk-progress',
+    body: {
+      query: `query($wf: String!, $b: UUID!) { bulk(workflowId: $wf, bulkId: $b) { progress { percentComplete } } }`,
+      variables: { wf: data.picks.runningBulk.workflowId, b: data.picks.runningBulk.bulkId },
+    },
+  },
+  {
+    name: 'hostile-depth',
+    body: {
+      query: `query($wf: String!, $e: String!) { workflowExecution(executionId: $e, workflowId: $wf) { steps { ${deep(25)} } } }`,
+      variables: { wf: bigWorkflow.id, e: bigWorkflow.executionIds[0] },
+    },
+  },
   { name: 'hostile-aliases', body: { query: `{ ${Array.from({ length: 500 }, (_, i) => `a${i}: __typename`).join(' ')} }` } },
   { name: 'abusive-batch', body: abusiveBatch },
-  { name: 'bad-input', body: { query: `query($wf: String!) { workflowExecutions(workflowId: $wf, first: 1000) { totalCount } }`, variables: { wf: bigWorkflow.id } } },
+  {
+    name: 'bad-input',
+    body: {
+      query: `query($wf: String!) { workflowExecutions(workflowId: $wf, first: 1000) { totalCount } }`,
+      variables: { wf: bigWorkflow.id },
+    },
+  },
 ];
 const faults: Fault[] = [
   { kind: 'hang' },
@@ -75,10 +119,13 @@ simulator.resetHits();
 // RSS after warm-up (a fifth of the run) is the baseline for growth; the start includes JIT and pools.
 let rssWarm = 0;
 let heapWarm = 0;
-const warm = setTimeout(() => {
-  global.gc?.();
-  ({ rss: rssWarm, heapUsed: heapWarm } = process.memoryUsage());
-}, (seconds * 1000) / 5);
+const warm = setTimeout(
+  () => {
+    global.gc?.();
+    ({ rss: rssWarm, heapUsed: heapWarm } = process.memoryUsage());
+  },
+  (seconds * 1000) / 5,
+);
 
 // Every 5 s one host gets a fault for the next few requests.
 let tick = 0;
@@ -135,13 +182,24 @@ console.log(`soak: ${seconds} s, concurrency ${concurrency}, upstream latency ${
 console.log(`requests served        ${served}`);
 console.log(`requests failed (no HTTP answer: hang or crash)  ${failedRequests}`);
 console.log(`latency p50 / p99 / max ${pct(50)} ms / ${pct(99)} ms / ${latencies.at(-1)!.toFixed(1)} ms`);
-console.log(`RSS start / warm / end ${mib(rssStart)} / ${mib(rssWarm)} / ${mib(rssEnd)} MiB (end vs warm ${rssWarm ? (((rssEnd - rssWarm) / rssWarm) * 100).toFixed(1) : '?'}%)`);
+console.log(
+  `RSS start / warm / end ${mib(rssStart)} / ${mib(rssWarm)} / ${mib(rssEnd)} MiB (end vs warm ${rssWarm ? (((rssEnd - rssWarm) / rssWarm) * 100).toFixed(1) : '?'}%)`,
+);
 // RSS keeps what V8 once grew to; the heap in use after a full collection is what is still alive.
 console.log(`heap in use after GC   ${mib(heapWarm)} MiB warm, ${mib(heapEnd)} MiB at the end`);
 console.log(`upstream calls/request ${(simulator.totalHits() / Math.max(1, served)).toFixed(2)}`);
 // Per query: whether the others are slowed by the abusive batch beside them.
-for (const [name, samples] of byQuery) console.log(`  ${name.padEnd(20)} ${String(samples.length).padStart(5)} requests, p50 ${percentile(samples, 50)} ms, p99 ${percentile(samples, 99)} ms`);
-console.log('error codes            ' + [...codes].sort((a, b) => b[1] - a[1]).map(([c, n]) => `${c}=${n}`).join(' '));
+for (const [name, samples] of byQuery)
+  console.log(
+    `  ${name.padEnd(20)} ${String(samples.length).padStart(5)} requests, p50 ${percentile(samples, 50)} ms, p99 ${percentile(samples, 99)} ms`,
+  );
+console.log(
+  'error codes            ' +
+    [...codes]
+      .sort((a, b) => b[1] - a[1])
+      .map(([c, n]) => `${c}=${n}`)
+      .join(' '),
+);
 
 server.closeAllConnections();
 server.close();

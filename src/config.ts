@@ -234,7 +234,8 @@ function authConfig(env: Env): AuthConfig {
   // HS256 with a short secret can be brute-forced offline from one token (RFC 7518 3.2 asks for 256 bits).
   if (jwtSecret !== null && jwtSecret.length < 32) throw new Error('AUTH_JWT_SECRET must be at least 32 characters');
   const enabled = jwksUrl !== null || jwtSecret !== null;
-  if (!enabled && (issuer !== null || audience !== null)) throw new Error('AUTH_ISSUER and AUTH_AUDIENCE need AUTH_JWKS_URL or AUTH_JWT_SECRET');
+  if (!enabled && (issuer !== null || audience !== null))
+    throw new Error('AUTH_ISSUER and AUTH_AUDIENCE need AUTH_JWKS_URL or AUTH_JWT_SECRET');
   const requiredIsExplicit = nonEmpty(env['AUTH_REQUIRED']) !== null;
   const required = boolean(env, 'AUTH_REQUIRED', enabled);
   if (required && !enabled) throw new Error('AUTH_REQUIRED=true needs AUTH_JWKS_URL or AUTH_JWT_SECRET to verify tokens with');
@@ -244,15 +245,19 @@ function authConfig(env: Env): AuthConfig {
 function corsConfig(env: Env, production: boolean): CorsConfig {
   const raw = nonEmpty(env['CORS_ORIGINS']);
   if (raw === null) return { origins: [], loopback: !production };
-  const origins = raw.split(',').map((entry) => entry.trim()).filter(Boolean).map((entry) => {
-    // Browsers send the serialised origin; anything else (a path, `*`) would never match or match too much.
-    const url = URL.canParse(entry) ? new URL(entry) : null;
-    const origin = url?.origin ?? 'null';
-    if (url === null || origin === 'null' || url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
-      throw new Error(`CORS_ORIGINS entries must be origins like https://app.example.com, got ${JSON.stringify(entry)}`);
-    }
-    return origin;
-  });
+  const origins = raw
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+    .map((entry) => {
+      // Browsers send the serialised origin; anything else (a path, `*`) would never match or match too much.
+      const url = URL.canParse(entry) ? new URL(entry) : null;
+      const origin = url?.origin ?? 'null';
+      if (url === null || origin === 'null' || url.pathname !== '/' || url.search || url.hash || url.username || url.password) {
+        throw new Error(`CORS_ORIGINS entries must be origins like https://app.example.com, got ${JSON.stringify(entry)}`);
+      }
+      return origin;
+    });
   return { origins, loopback: false };
 }
 

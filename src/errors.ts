@@ -43,11 +43,7 @@ export function notFound(upstream: UpstreamName, what: string): GraphQLError {
 }
 
 export function notConfigured(upstream: UpstreamName, variable: string): GraphQLError {
-  return upstreamError(
-    'NOT_CONFIGURED',
-    upstream,
-    `The ${upstream} upstream is not configured: set ${variable}`,
-  );
+  return upstreamError('NOT_CONFIGURED', upstream, `The ${upstream} upstream is not configured: set ${variable}`);
 }
 
 /** The caller, or the server, has as many subscriptions open as it may: refused before any upstream call. */
@@ -106,10 +102,9 @@ export function costEstimatedTooExpensive(message: string, extensions: { limit: 
 
 /** An answer over `MAX_RESPONSE_BYTES`: sent instead of it, the data dropped. */
 export function responseTooLarge(maxBytes: number): GraphQLError {
-  return new GraphQLError(
-    `The answer is larger than ${maxBytes} bytes (MAX_RESPONSE_BYTES): ask for fewer items or fields`,
-    { extensions: { code: 'RESPONSE_TOO_LARGE', maxBytes } },
-  );
+  return new GraphQLError(`The answer is larger than ${maxBytes} bytes (MAX_RESPONSE_BYTES): ask for fewer items or fields`, {
+    extensions: { code: 'RESPONSE_TOO_LARGE', maxBytes },
+  });
 }
 
 /**

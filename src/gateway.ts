@@ -84,7 +84,8 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
   const logger = options.logger;
   const observability = createObservability(config.observability, { logger, health: () => upstreams.health() });
   const hosts = options.hosts ?? defaultHosts;
-  const upstreams = options.upstreams ?? createUpstreams(config, { ...(logger ? { logger } : {}), observer: observability.upstream, hosts });
+  const upstreams =
+    options.upstreams ?? createUpstreams(config, { ...(logger ? { logger } : {}), observer: observability.upstream, hosts });
   const { schema, subgraphSchema } = schemaWith(hosts.flatMap((host) => (host.schema ? [host.schema] : [])));
   const live = createLive(config.live, logger);
   const callerAuth = useCallerAuth(config.auth);
@@ -170,9 +171,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
       // Before graphql-jit takes over execution: a refused operation runs no resolver at all.
       useDemandControl(config.demand),
       useResponseSizeLimit(config.demand.maxResponseBytes),
-      ...(config.jit
-        ? [useGraphQlJit({}, { enableIf: (args) => args.schema === schema && !isStreamed(args.document) })]
-        : []),
+      ...(config.jit ? [useGraphQlJit({}, { enableIf: (args) => args.schema === schema && !isStreamed(args.document) })] : []),
       useBadUserInputCodes(),
       budgets.plugin,
       useReadinessCheck({

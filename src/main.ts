@@ -21,7 +21,11 @@ function openGatewayRefusal(config: Config): string | null {
   if (config.mode !== 'live' || !config.production) return null;
   if (config.auth.jwksUrl !== null || config.auth.jwtSecret !== null) return null;
   if (config.auth.requiredIsExplicit && !config.auth.required) return null;
-  const set = Object.values(config.upstreams).flatMap((upstream) => Object.entries(upstream.settings).filter(([, value]) => value !== null).map(([name]) => name));
+  const set = Object.values(config.upstreams).flatMap((upstream) =>
+    Object.entries(upstream.settings)
+      .filter(([, value]) => value !== null)
+      .map(([name]) => name),
+  );
   if (set.length === 0) return null;
   return `Refusing to start: NODE_ENV=production with server-side credentials (${[...new Set(set)].join(', ')}) and no caller authentication lets anyone spend them; set AUTH_JWKS_URL or AUTH_JWT_SECRET, or AUTH_REQUIRED=false to run open on purpose`;
 }
@@ -40,7 +44,14 @@ async function main(): Promise<void> {
   // line, and the redaction is a second guard.
   const logger = pino({
     level: config.logLevel,
-    redact: ['req.headers.authorization', 'req.headers["x-api-key"]', 'req.headers["x-project-id"]', 'req.headers["x-tasks-authorization"]', '*.api_key', '*.apiKey'],
+    redact: [
+      'req.headers.authorization',
+      'req.headers["x-api-key"]',
+      'req.headers["x-project-id"]',
+      'req.headers["x-tasks-authorization"]',
+      '*.api_key',
+      '*.apiKey',
+    ],
   });
   let simulator: Simulator | null = null;
   if (config.mode === 'simulated') {
@@ -58,7 +69,10 @@ async function main(): Promise<void> {
 
   const url = `http://${urlHost(config.host)}:${config.port}/graphql`;
   const { address, port } = server.address() as AddressInfo;
-  logger.info({ host: address, port }, `listening on ${address}:${port}${address === '0.0.0.0' || address === '::' ? ' (every interface)' : ''}`);
+  logger.info(
+    { host: address, port },
+    `listening on ${address}:${port}${address === '0.0.0.0' || address === '::' ? ' (every interface)' : ''}`,
+  );
   if (simulator) {
     logger.info(
       { upstreams: simulator.urls },

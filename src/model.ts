@@ -13,14 +13,7 @@ export type PerUpstream<T> = Readonly<Record<BuiltinUpstream, T>> & Readonly<Rec
 
 export type ExecutionSource = 'WORKFLOW' | 'MODEL' | 'TASK';
 
-export const executionStatuses = [
-  'PENDING',
-  'RUNNING',
-  'COMPLETED',
-  'FAILED',
-  'CANCELLED',
-  'UNKNOWN',
-] as const;
+export const executionStatuses = ['PENDING', 'RUNNING', 'COMPLETED', 'FAILED', 'CANCELLED', 'UNKNOWN'] as const;
 export type ExecutionStatus = (typeof executionStatuses)[number];
 
 export const errorClassifications = [
@@ -47,9 +40,7 @@ const upstreamStatusGroups: Readonly<Record<Exclude<ExecutionStatus, 'UNKNOWN'>,
 };
 
 const statusByUpstream = new Map<string, ExecutionStatus>(
-  Object.entries(upstreamStatusGroups).flatMap(([status, values]) =>
-    values.map((value) => [value, status as ExecutionStatus] as const),
-  ),
+  Object.entries(upstreamStatusGroups).flatMap(([status, values]) => values.map((value) => [value, status as ExecutionStatus] as const)),
 );
 
 /** Never throws: an unlisted or missing value is UNKNOWN (the verbatim value is kept elsewhere). */

@@ -54,7 +54,9 @@ describe('InMemoryCache', () => {
     const workflowId = h.simulator.data.bigWorkflowId;
     const { data } = await client.query<PageData>({ query: Page, variables: { workflowId, first: 2 } });
     const listed = data!.workflowExecutions!.edges[0]!.node;
-    const { data: read } = await client.query<{ node: { __typename: string; id: string; status: string; workflowName: string | null } | null }>({
+    const { data: read } = await client.query<{
+      node: { __typename: string; id: string; status: string; workflowName: string | null } | null;
+    }>({
       query: gql`
         query ApolloNode($id: ID!) {
           node(id: $id) { id ... on Execution { status } ... on WorkflowExecution { workflowName } }
@@ -90,7 +92,9 @@ describe('InMemoryCache', () => {
 describe('relayStylePagination', () => {
   it('merges page 2 after executions were triggered in between: no duplicate, no gap', async () => {
     const workflowId = h.simulator.data.bigWorkflowId;
-    const truth = (await apollo().query<PageData>({ query: Page, variables: { workflowId, first: 8 } })).data!.workflowExecutions!.edges.map((edge) => edge.node.executionId);
+    const truth = (
+      await apollo().query<PageData>({ query: Page, variables: { workflowId, first: 8 } })
+    ).data!.workflowExecutions!.edges.map((edge) => edge.node.executionId);
     const cache = new InMemoryCache({
       possibleTypes,
       typePolicies: { Query: { fields: { workflowExecutions: relayStylePagination(['workflowId', 'bulkId']) } } },
@@ -114,7 +118,11 @@ describe('@defer over multipart/mixed', () => {
   it('delivers the page first, then the deferred `cost` and `modelExecutions` into the same result', async () => {
     const client = apollo();
     interface Deferred {
-      workflowExecutions: { edges: { node: { id: string; executionId: string; cost?: number | null; modelExecutions?: { totalCount: number | null } | null } }[] } | null;
+      workflowExecutions: {
+        edges: {
+          node: { id: string; executionId: string; cost?: number | null; modelExecutions?: { totalCount: number | null } | null };
+        }[];
+      } | null;
     }
     const observable = client.watchQuery<Deferred>({
       query: gql`
@@ -156,21 +164,32 @@ describe('the README setup', () => {
     const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
     const headers = { 'x-api-key': h.simulator.credentials.apiKey };
     const sse = createClient({ url: h.url, headers, retryAttempts: 0 });
-    const subscriptions = new ApolloLink((operation) => new Observable((observer) =>
-      sse.subscribe({ query: print(operation.query), variables: operation.variables, operationName: operation.operationName }, {
-        next: (result) => observer.next(result as ApolloLink.Result),
-        complete: () => observer.complete(),
-        error: (error) => observer.error(error),
-      })));
+    const subscriptions = new ApolloLink(
+      (operation) =>
+        new Observable((observer) =>
+          sse.subscribe(
+            { query: print(operation.query), variables: operation.variables, operationName: operation.operationName },
+            {
+              next: (result) => observer.next(result as ApolloLink.Result),
+              complete: () => observer.complete(),
+              error: (error) => observer.error(error),
+            },
+          ),
+        ),
+    );
     const http = new PersistedQueryLink({ sha256 }).concat(new HttpLink({ uri: h.url, headers }));
     const client = new ApolloClient({
       link: ApolloLink.split(({ operationType }) => operationType === OperationTypeNode.SUBSCRIPTION, subscriptions, http),
       cache: new InMemoryCache({
         possibleTypes,
-        typePolicies: { Query: { fields: {
-          workflowExecutions: relayStylePagination(['workflowId', 'bulkId']),
-          modelExecutions: relayStylePagination(['filter']),
-        } } },
+        typePolicies: {
+          Query: {
+            fields: {
+              workflowExecutions: relayStylePagination(['workflowId', 'bulkId']),
+              modelExecutions: relayStylePagination(['filter']),
+            },
+          },
+        },
       }),
       incrementalHandler: new Defer20220824Handler(),
     });

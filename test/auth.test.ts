@@ -19,7 +19,13 @@ const key = new TextEncoder().encode(secret);
 
 /** A token the HS256 gateway accepts, with `change` applied to its claims. */
 async function hsToken(change: (jwt: SignJWT) => SignJWT = (jwt) => jwt, signingKey: Uint8Array = key): Promise<string> {
-  const jwt = new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject('alice').setIssuer(issuer).setAudience(audience).setIssuedAt().setExpirationTime('5m');
+  const jwt = new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject('alice')
+    .setIssuer(issuer)
+    .setAudience(audience)
+    .setIssuedAt()
+    .setExpirationTime('5m');
   return change(jwt).sign(signingKey);
 }
 
@@ -82,7 +88,9 @@ describe('caller authentication with AUTH_JWT_SECRET, AUTH_ISSUER, AUTH_AUDIENCE
     const { apiKey, tasksToken, tasksProjectId } = h.simulator.credentials;
     const sent = h.simulator.requests();
     expect(sent.filter((r) => r.host === 'workflows').map((r) => r.headers['x-api-key'])).toEqual([apiKey, apiKey]);
-    expect(sent.filter((r) => r.host === 'tasks').map((r) => [r.headers['authorization'], r.headers['x-project-id']])).toEqual([[`Bearer ${tasksToken}`, tasksProjectId]]);
+    expect(sent.filter((r) => r.host === 'tasks').map((r) => [r.headers['authorization'], r.headers['x-project-id']])).toEqual([
+      [`Bearer ${tasksToken}`, tasksProjectId],
+    ]);
     // The caller's JWT is for the gateway alone: no upstream ever sees it.
     expect(JSON.stringify(sent.map((r) => r.headers))).not.toContain(token);
   });
@@ -90,11 +98,17 @@ describe('caller authentication with AUTH_JWT_SECRET, AUTH_ISSUER, AUTH_AUDIENCE
   it.each([
     ['no Authorization', async () => ({})],
     ['a bad signature', async () => ({ authorization: `Bearer ${await hsToken(undefined, new TextEncoder().encode(`${secret}-other`))}` })],
-    ['an expired token', async () => ({ authorization: `Bearer ${await hsToken((jwt) => jwt.setIssuedAt('-20m').setExpirationTime('-10m'))}` })],
+    [
+      'an expired token',
+      async () => ({ authorization: `Bearer ${await hsToken((jwt) => jwt.setIssuedAt('-20m').setExpirationTime('-10m'))}` }),
+    ],
     ['a token not valid yet', async () => ({ authorization: `Bearer ${await hsToken((jwt) => jwt.setNotBefore('10m'))}` })],
     ['the wrong issuer', async () => ({ authorization: `Bearer ${await hsToken((jwt) => jwt.setIssuer('https://elsewhere.test'))}` })],
     ['the wrong audience', async () => ({ authorization: `Bearer ${await hsToken((jwt) => jwt.setAudience('another-service'))}` })],
-    ['an unsigned token (alg none)', async () => ({ authorization: `Bearer ${new UnsecuredJWT({ sub: 'alice', iss: issuer, aud: audience }).encode()}` })],
+    [
+      'an unsigned token (alg none)',
+      async () => ({ authorization: `Bearer ${new UnsecuredJWT({ sub: 'alice', iss: issuer, aud: audience }).encode()}` }),
+    ],
     ['a token that is not a JWT', async () => ({ authorization: 'Bearer not-a-jwt' })],
     ['a non-Bearer Authorization', async () => ({ authorization: `Basic ${Buffer.from('alice:pw').toString('base64')}` })],
     ['an upstream credential in place of a token', async () => ({ 'x-api-key': h.simulator.credentials.apiKey })],
@@ -108,7 +122,11 @@ describe('caller authentication with AUTH_JWT_SECRET, AUTH_ISSUER, AUTH_AUDIENCE
   it("takes a caller's own task credential from X-Tasks-Authorization + X-Project-ID, since Authorization carries the JWT", async () => {
     h.simulator.resetHits();
     const auth = { authorization: `Bearer ${await hsToken()}` };
-    const own = await post(h, Reads, readsOf(h), { ...auth, 'x-tasks-authorization': 'Bearer callers-token', 'x-project-id': 'callers-project' });
+    const own = await post(h, Reads, readsOf(h), {
+      ...auth,
+      'x-tasks-authorization': 'Bearer callers-token',
+      'x-project-id': 'callers-project',
+    });
     const sent = h.simulator.requests().filter((r) => r.host === 'tasks');
     expect(sent.map((r) => [r.headers['authorization'], r.headers['x-project-id']])).toEqual([['Bearer callers-token', 'callers-project']]);
     expect(sent[0]!.headers).not.toHaveProperty('x-tasks-authorization');
@@ -135,7 +153,9 @@ describe('AUTH_REQUIRED=false: anonymous callers are served, never with the serv
     h.simulator.resetHits();
     const trigger = await post(h, Trigger, { wf: h.simulator.data.bigWorkflowId });
     expect(trigger.status).toBe(200);
-    expect(trigger.body.errors?.map((e) => [e.extensions?.['code'], e.extensions?.['upstream']])).toEqual([['UNAUTHENTICATED', 'workflows']]);
+    expect(trigger.body.errors?.map((e) => [e.extensions?.['code'], e.extensions?.['upstream']])).toEqual([
+      ['UNAUTHENTICATED', 'workflows'],
+    ]);
     const reads = await post(h, Reads, readsOf(h));
     expect(reads.body.data).toEqual({ taskExecution: null, workflowExecutions: null, modelExecutions: null });
     expect(codesOf(reads.body)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'UNAUTHENTICATED']);
@@ -145,14 +165,25 @@ describe('AUTH_REQUIRED=false: anonymous callers are served, never with the serv
   it('serves an anonymous caller that brings its own credentials, with them', async () => {
     h.simulator.resetHits();
     const { apiKey, tasksToken, tasksProjectId } = h.simulator.credentials;
-    const own = await post(h, Reads, readsOf(h), { 'x-api-key': apiKey, 'x-tasks-authorization': `Bearer ${tasksToken}`, 'x-project-id': tasksProjectId });
+    const own = await post(h, Reads, readsOf(h), {
+      'x-api-key': apiKey,
+      'x-tasks-authorization': `Bearer ${tasksToken}`,
+      'x-project-id': tasksProjectId,
+    });
     expect(own.body.errors).toBeUndefined();
-    expect(h.simulator.requests().map((r) => r.host).sort()).toEqual(['models', 'tasks', 'workflows']);
+    expect(
+      h.simulator
+        .requests()
+        .map((r) => r.host)
+        .sort(),
+    ).toEqual(['models', 'tasks', 'workflows']);
   });
 
   it('still refuses a token that does not verify, and serves a valid one with the server-side credentials', async () => {
     expectRefused(await post(h, Reads, readsOf(h), { authorization: 'Bearer not-a-jwt' }));
-    const valid = await post(h, Reads, readsOf(h), { authorization: `Bearer ${await hsToken((jwt) => jwt.setIssuer('any').setAudience('any'))}` });
+    const valid = await post(h, Reads, readsOf(h), {
+      authorization: `Bearer ${await hsToken((jwt) => jwt.setIssuer('any').setAudience('any'))}`,
+    });
     expect(valid.body.errors).toBeUndefined();
   });
 });
@@ -164,7 +195,11 @@ describe('caller authentication with AUTH_JWKS_URL (a JWKS served on loopback)',
   let signing: Awaited<ReturnType<typeof generateKeyPair>>;
   const kid = 'key-1';
   const rsToken = (claims: JWTPayload, privateKey = signing.privateKey, header: { kid?: string } = { kid }) =>
-    new SignJWT({ iss: issuer, aud: audience, ...claims }).setProtectedHeader({ alg: 'RS256', ...header }).setSubject('bob').setExpirationTime(claims.exp ?? '5m').sign(privateKey);
+    new SignJWT({ iss: issuer, aud: audience, ...claims })
+      .setProtectedHeader({ alg: 'RS256', ...header })
+      .setSubject('bob')
+      .setExpirationTime(claims.exp ?? '5m')
+      .sign(privateKey);
 
   beforeAll(async () => {
     signing = await generateKeyPair('RS256');
@@ -203,7 +238,11 @@ describe('caller authentication with AUTH_JWKS_URL (a JWKS served on loopback)',
       await rsToken({ aud: 'another-service' }),
       await rsToken({ exp: Math.floor(Date.now() / 1000) - 60 }),
       // The classic key confusion: the public key (which anyone has) used as an HMAC secret.
-      await new SignJWT({ iss: issuer, aud: audience }).setProtectedHeader({ alg: 'HS256', kid }).setSubject('mallory').setExpirationTime('5m').sign(new TextEncoder().encode(publicPem)),
+      await new SignJWT({ iss: issuer, aud: audience })
+        .setProtectedHeader({ alg: 'HS256', kid })
+        .setSubject('mallory')
+        .setExpirationTime('5m')
+        .sign(new TextEncoder().encode(publicPem)),
     ];
     h.simulator.resetHits();
     for (const token of tokens) expectRefused(await post(h, Reads, readsOf(h), { authorization: `Bearer ${token}` }));

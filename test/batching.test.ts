@@ -58,8 +58,12 @@ describe('bulk-endpoint batching', () => {
         c: workflowExecutionsByIds(workflowId: $c, executionIds: $ic) { steps { stepId } }
       }`,
       variables: {
-        a: a!.id, b: b!.id, c: c!.id,
-        ia: a!.executionIds.slice(0, 4), ib: b!.executionIds.slice(0, 4), ic: c!.executionIds.slice(0, 4),
+        a: a!.id,
+        b: b!.id,
+        c: c!.id,
+        ia: a!.executionIds.slice(0, 4),
+        ib: b!.executionIds.slice(0, 4),
+        ic: c!.executionIds.slice(0, 4),
       },
     });
     expect(body.errors).toBeUndefined();

@@ -100,7 +100,11 @@ describe('typed SDK (graphql-request)', () => {
     expect(states.at(-1)).toMatchObject({ isTerminal: true, status: 'COMPLETED' });
     const { completedBulk } = h.simulator.data.picks;
     const progress: ExecutionResult<WatchBulkProgressSubscription, unknown>[] = [];
-    for await (const event of client.iterate<WatchBulkProgressSubscription>({ query: print(WatchBulkProgressDocument), variables: { ...completedBulk } })) progress.push(event);
+    for await (const event of client.iterate<WatchBulkProgressSubscription>({
+      query: print(WatchBulkProgressDocument),
+      variables: { ...completedBulk },
+    }))
+      progress.push(event);
     expect(progress.at(-1)?.data?.bulkProgress).toMatchObject({ isComplete: true, total: completedBulk.executionIds.length });
     client.dispose();
   });
@@ -112,6 +116,9 @@ describe('typed SDK (graphql-request)', () => {
     }
     const outputs = await generate({ ...config, silent: true, generates: { './client/gql/': config.generates['./client/gql/']! } }, false);
     expect(outputs.length).toBeGreaterThan(3);
-    for (const output of outputs) expect(output.content, output.filename).toBe(readFileSync(new URL(`../${output.filename.replace(/^\.\//, '')}`, import.meta.url), 'utf8'));
+    for (const output of outputs)
+      expect(output.content, output.filename).toBe(
+        readFileSync(new URL(`../${output.filename.replace(/^\.\//, '')}`, import.meta.url), 'utf8'),
+      );
   });
 });

@@ -59,11 +59,20 @@ describe('CORS over HTTP', () => {
 
   it('with CORS_ORIGINS, allows exactly those origins, without credentials', async () => {
     for (const origin of ['https://app.example.com', 'http://127.0.0.1:5173']) {
-      expect(await preflight(allowList, origin)).toMatchObject({ 'access-control-allow-origin': origin, 'access-control-allow-methods': 'POST' });
+      expect(await preflight(allowList, origin)).toMatchObject({
+        'access-control-allow-origin': origin,
+        'access-control-allow-methods': 'POST',
+      });
       expect(await request(allowList, origin)).toMatchObject({ 'access-control-allow-origin': origin });
       expect(await request(allowList, origin)).not.toHaveProperty('access-control-allow-credentials');
     }
-    for (const origin of ['https://evil.example', 'https://app.example.com.evil.example', 'http://app.example.com', 'http://127.0.0.1:5174', 'http://localhost:5173']) {
+    for (const origin of [
+      'https://evil.example',
+      'https://app.example.com.evil.example',
+      'http://app.example.com',
+      'http://127.0.0.1:5174',
+      'http://localhost:5173',
+    ]) {
       expect(await preflight(allowList, origin)).toEqual({});
       expect(await request(allowList, origin)).toEqual({});
     }
@@ -108,7 +117,16 @@ describe.runIf(available)('CORS in Chromium: a page on another origin posts a mu
     browser = await chromium.launch({
       executablePath,
       // evil.test is a name for loopback: a foreign host name without leaving the machine.
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--host-resolver-rules=MAP evil.test 127.0.0.1'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--host-resolver-rules=MAP evil.test 127.0.0.1',
+      ],
     });
   }, 60_000);
   afterAll(async () => {
@@ -121,9 +139,12 @@ describe.runIf(available)('CORS in Chromium: a page on another origin posts a mu
     const page = await browser.newPage();
     try {
       await page.goto(`${pageOrigin}/`);
-      const workflowId = h.simulator.data.workflows.find((w) => w.executionIds.includes(h.simulator.data.picks.completedImageExecution))!.id;
+      const workflowId = h.simulator.data.workflows.find((w) =>
+        w.executionIds.includes(h.simulator.data.picks.completedImageExecution),
+      )!.id;
       const body = JSON.stringify({
-        query: 'mutation($wf: String!) { triggerWorkflow(workflowId: $wf, inputs: { prompt: "from another origin" }) { accepted executionId } }',
+        query:
+          'mutation($wf: String!) { triggerWorkflow(workflowId: $wf, inputs: { prompt: "from another origin" }) { accepted executionId } }',
         variables: { wf: workflowId },
       });
       return await page.evaluate(

@@ -22,8 +22,14 @@ describe('credentials, one per host', () => {
 
   async function ask(headers: Record<string, string>): Promise<{ body: GraphQLBody; sentToTasks: Record<string, string>[] }> {
     h.simulator.resetHits();
-    const { body } = await h.post({ query, variables: { t: h.simulator.data.picks.completedTask, wf: h.simulator.data.bigWorkflowId } }, headers);
-    const sentToTasks = h.simulator.requests().filter((r) => r.host === 'tasks').map((r) => r.headers);
+    const { body } = await h.post(
+      { query, variables: { t: h.simulator.data.picks.completedTask, wf: h.simulator.data.bigWorkflowId } },
+      headers,
+    );
+    const sentToTasks = h.simulator
+      .requests()
+      .filter((r) => r.host === 'tasks')
+      .map((r) => r.headers);
     return { body, sentToTasks };
   }
 
@@ -57,14 +63,18 @@ describe('credentials, one per host', () => {
 
   it("a caller's whole task credential is sent as it is, and the server's when the caller brings none", async () => {
     const mine = await ask({ authorization: 'Bearer callers-token-1', 'x-project-id': 'callers-project-1' });
-    expect(mine.sentToTasks).toEqual([expect.objectContaining({ authorization: 'Bearer callers-token-1', 'x-project-id': 'callers-project-1' })]);
+    expect(mine.sentToTasks).toEqual([
+      expect.objectContaining({ authorization: 'Bearer callers-token-1', 'x-project-id': 'callers-project-1' }),
+    ]);
     // The simulator does not know that token: the upstream's refusal, not a replacement.
     expect(codesOf(mine.body)).toEqual(['UNAUTHENTICATED']);
 
     const server = await ask({});
     expect(server.body.errors).toBeUndefined();
     const { tasksToken, tasksProjectId } = h.simulator.credentials;
-    expect(server.sentToTasks).toEqual([expect.objectContaining({ authorization: `Bearer ${tasksToken}`, 'x-project-id': tasksProjectId })]);
+    expect(server.sentToTasks).toEqual([
+      expect.objectContaining({ authorization: `Bearer ${tasksToken}`, 'x-project-id': tasksProjectId }),
+    ]);
   });
 
   it('an X-API-Key goes to the eachlabs hosts and never decides the task credential', async () => {

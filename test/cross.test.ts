@@ -15,7 +15,11 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const lastQuery = () => h.simulator.requests().filter((r) => r.route === modelsRoutes.list).at(-1)!.query;
+const lastQuery = () =>
+  h.simulator
+    .requests()
+    .filter((r) => r.route === modelsRoutes.list)
+    .at(-1)!.query;
 
 describe('modelExecutions', () => {
   it('sends every filter as the documented query parameter', async () => {
@@ -117,7 +121,10 @@ describe('modelExecutions', () => {
       const own = workflowExecution.modelExecutions!.edges!.map((edge) => edge!.node!.executionId);
       expect(own).toContain(node.executionId);
       const costs = workflowExecution.modelExecutions!.edges!.map((edge) => edge!.node!.cost ?? 0);
-      expect(workflowExecution.cost).toBeCloseTo(costs.reduce((a, b) => a + b, 0), 6);
+      expect(workflowExecution.cost).toBeCloseTo(
+        costs.reduce((a, b) => a + b, 0),
+        6,
+      );
     }
     const distinctWorkflowExecutions = new Set(nodes.map((n) => n.workflowExecution!.executionId)).size;
     const hits = h.simulator.hits();
@@ -207,8 +214,14 @@ describe('node and nodes', () => {
     const [modelPage, task, wf, bulk] = await Promise.all([
       h.client.request(ModelExecutionsPage, { first: 1, filter: { status: ['COMPLETED'] } }),
       h.client.request(TaskChain, { executionId: data.picks.completedTask }),
-      h.post({ query: `query($wf: String!) { workflowExecutions(workflowId: $wf, first: 2) { edges { node { id executionId } } } }`, variables: { wf: data.bigWorkflowId } }),
-      h.post({ query: `query($wf: String!, $b: UUID!) { bulk(workflowId: $wf, bulkId: $b) { id } }`, variables: { wf: data.picks.completedBulk.workflowId, b: data.picks.completedBulk.bulkId } }),
+      h.post({
+        query: `query($wf: String!) { workflowExecutions(workflowId: $wf, first: 2) { edges { node { id executionId } } } }`,
+        variables: { wf: data.bigWorkflowId },
+      }),
+      h.post({
+        query: `query($wf: String!, $b: UUID!) { bulk(workflowId: $wf, bulkId: $b) { id } }`,
+        variables: { wf: data.picks.completedBulk.workflowId, b: data.picks.completedBulk.bulkId },
+      }),
     ]);
     const workflowNodes = (wf.body.data!['workflowExecutions'] as { edges: { node: { id: string; executionId: string } }[] }).edges;
     const ids = [
@@ -227,7 +240,10 @@ describe('node and nodes', () => {
       'Bulk',
       'WorkflowExecution',
     ]);
-    const { body } = await h.post({ query: `query($id: ID!) { node(id: $id) { id ... on Execution { executionId } } }`, variables: { id: ids[2] } });
+    const { body } = await h.post({
+      query: `query($id: ID!) { node(id: $id) { id ... on Execution { executionId } } }`,
+      variables: { id: ids[2] },
+    });
     expect(body.data).toEqual({ node: { id: ids[2], executionId: workflowNodes[0]!.node.executionId } });
   });
 

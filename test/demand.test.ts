@@ -52,7 +52,9 @@ describe('the static estimate (GRAPHQL_COST_LIMIT), before any upstream call', (
   it('refuses each operation of a batch of 10 × 30 aliases × nodes over 100 model executions (30,000 calls)', async () => {
     // Distinct ids everywhere, so nothing is deduplicated: each would be one `GET /prediction/{id}`.
     const ids = (operation: number, alias: number) =>
-      Array.from({ length: 100 }, (_, i) => encodeGlobalId({ typename: 'ModelExecution', executionId: (operation * 3000 + alias * 100 + i).toString(36) }));
+      Array.from({ length: 100 }, (_, i) =>
+        encodeGlobalId({ typename: 'ModelExecution', executionId: (operation * 3000 + alias * 100 + i).toString(36) }),
+      );
     const variables = Array.from({ length: 30 }, (_, alias) => `$i${alias}: [ID!]!`).join(', ');
     const query = `query Fanout(${variables}) { ${Array.from({ length: 30 }, (_, alias) => `a${alias}: nodes(ids: $i${alias}) { id }`).join(' ')} }`;
     const batch = Array.from({ length: 10 }, (_, operation) => ({
@@ -105,12 +107,16 @@ describe('the static estimate (GRAPHQL_COST_LIMIT), before any upstream call', (
   });
 
   it('bounds the execution graph: the feed and a step’s model execution count their calls', async () => {
-    const steps = (first: number) => `workflow(idOrSlug: ${JSON.stringify(h.simulator.data.bigWorkflowId)}) { executions(first: ${first}) { edges { node { steps { modelExecution { cost } } } } } }`;
+    const steps = (first: number) =>
+      `workflow(idOrSlug: ${JSON.stringify(h.simulator.data.bigWorkflowId)}) { executions(first: ${first}) { edges { node { steps { modelExecution { cost } } } } } }`;
     h.simulator.resetHits();
     // Three pages of 100 would be 606 calls (a detail and a models list per execution): refused.
     expectRefused((await h.post({ query: `{ ${aliases(3, steps(100))} }` })).body, 'GRAPHQL_COST_LIMIT');
     // Five feeds of 100 could read 5 × (4 lists × 3 reads + 100 tasks): refused.
-    expectRefused((await h.post({ query: `{ ${aliases(5, 'executions(first: 100) { edges { node { executionId } } }')} }` })).body, 'GRAPHQL_COST_LIMIT');
+    expectRefused(
+      (await h.post({ query: `{ ${aliases(5, 'executions(first: 100) { edges { node { executionId } } }')} }` })).body,
+      'GRAPHQL_COST_LIMIT',
+    );
     const one = await h.post({ query: `{ ${steps(50)} executions(first: 100) { edges { node { executionId } } } }` });
     expect(one.body.errors).toBeUndefined();
   });
@@ -118,10 +124,15 @@ describe('the static estimate (GRAPHQL_COST_LIMIT), before any upstream call', (
   it('leaves a `first` or `ids` over their maximum to the field: BAD_USER_INPUT, as the contract says', async () => {
     // Counted at their size, both would be over the limit; the fields refuse them without a call.
     h.simulator.resetHits();
-    const tooMany = await h.post({ query: `query($ids: [ID!]!) { ${aliases(5, 'nodes(ids: $ids) { id }')} }`, variables: { ids: [...modelIds, modelIds[0]] } });
+    const tooMany = await h.post({
+      query: `query($ids: [ID!]!) { ${aliases(5, 'nodes(ids: $ids) { id }')} }`,
+      variables: { ids: [...modelIds, modelIds[0]] },
+    });
     expect(codesOf(tooMany.body)).toEqual(['BAD_USER_INPUT']); // the first non-null `nodes` to refuse ends the operation
     const page = `workflowExecutions(workflowId: ${JSON.stringify(h.simulator.data.bigWorkflowId)}, first: 101)`;
-    const tooLong = await h.post({ query: `{ ${page} { edges { node { modelExecutions(first: 100) { edges { node { id executionId status } } } } } } }` });
+    const tooLong = await h.post({
+      query: `{ ${page} { edges { node { modelExecutions(first: 100) { edges { node { id executionId status } } } } } } }`,
+    });
     expect(codesOf(tooLong.body)).toEqual(['BAD_USER_INPUT']);
     expect(h.simulator.totalHits()).toBe(0);
   });
@@ -131,18 +142,24 @@ describe('legitimate heavy reads stay within the estimate', () => {
   const bigWorkflow = () => JSON.stringify(h.simulator.data.bigWorkflowId);
 
   it('answers a 100-item page of model executions with cost and their workflow executions’ steps', async () => {
-    const { body } = await h.post({ query: '{ modelExecutions(first: 100) { edges { node { cost workflowExecution { steps { output } } } } } }' });
+    const { body } = await h.post({
+      query: '{ modelExecutions(first: 100) { edges { node { cost workflowExecution { steps { output } } } } } }',
+    });
     expect(body.errors).toBeUndefined();
     expect((body.data!['modelExecutions'] as { edges: unknown[] }).edges).toHaveLength(100);
   });
 
   it('answers a 100-item page of workflow executions with steps, and with every field, step field and cost', async () => {
-    const light = await h.post({ query: `{ workflowExecutions(workflowId: ${bigWorkflow()}, first: 100) { edges { node { steps { stepId output } } } } }` });
+    const light = await h.post({
+      query: `{ workflowExecutions(workflowId: ${bigWorkflow()}, first: 100) { edges { node { steps { stepId output } } } } }`,
+    });
     expect(light.body.errors).toBeUndefined();
     const every = `id executionId source workflowId workflowName versionId bulkId status upstreamStatus isTerminal inputs output
       progressPercent createdAt startedAt completedAt durationMs cost error { message cause classification }
       steps { stepId name status upstreamStatus model modelVersion input output params primary startedAt completedAt durationMs }`;
-    const heavy = await h.post({ query: `{ workflowExecutions(workflowId: ${bigWorkflow()}, first: 100) { totalCount edges { cursor node { ${every} } } } }` });
+    const heavy = await h.post({
+      query: `{ workflowExecutions(workflowId: ${bigWorkflow()}, first: 100) { totalCount edges { cursor node { ${every} } } } }`,
+    });
     expect(codesOf(heavy.body)).not.toContain('COST_ESTIMATED_TOO_EXPENSIVE');
     expect((heavy.body.data!['workflowExecutions'] as { edges: unknown[] }).edges).toHaveLength(100);
   });
@@ -188,10 +205,16 @@ describe('legitimate heavy reads stay within the estimate', () => {
       .filter((definition): definition is OperationDefinitionNode => definition.kind === Kind.OPERATION_DEFINITION)
       .map((operation) => {
         const variables = Object.fromEntries(
-          (operation.variableDefinitions ?? []).map((variable) => [variable.variable.name.value, standIn(variable.type, variable.variable.name.value)]),
+          (operation.variableDefinitions ?? []).map((variable) => [
+            variable.variable.name.value,
+            standIn(variable.type, variable.variable.name.value),
+          ]),
         );
         const alone: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments] };
-        return { name: operation.name?.value ?? operation.operation, estimate: complexityFromQuery(alone, { schema, variables }).complexity };
+        return {
+          name: operation.name?.value ?? operation.operation,
+          estimate: complexityFromQuery(alone, { schema, variables }).complexity,
+        };
       });
   }
 
@@ -199,7 +222,9 @@ describe('legitimate heavy reads stay within the estimate', () => {
     const documents = [
       parse(readFileSync(new URL('../client/operations.graphql', import.meta.url), 'utf8')),
       ...graphiqlTabs(examplesFrom(h.simulator.data)).map((tab) => parse(tab.query)),
-      ...[...readFileSync(new URL('../README.md', import.meta.url), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) => parse(match[1]!)),
+      ...[...readFileSync(new URL('../README.md', import.meta.url), 'utf8').matchAll(/```graphql\n([\s\S]*?)```/g)].map((match) =>
+        parse(match[1]!),
+      ),
     ];
     const all = documents.flatMap(estimates);
     expect(all.length).toBeGreaterThan(15);
@@ -232,7 +257,9 @@ describe('_entities on the subgraph (GRAPHQL_MAX_ENTITIES), before any upstream 
   });
 
   it('answers a router-sized batch: 1,000 workflow executions in one bulk call per workflow and 100 ids', async () => {
-    const all = h.simulator.data.workflows.flatMap((workflow) => workflow.executionIds.map((executionId) => ({ workflowId: workflow.id, executionId })));
+    const all = h.simulator.data.workflows.flatMap((workflow) =>
+      workflow.executionIds.map((executionId) => ({ workflowId: workflow.id, executionId })),
+    );
     const representations = Array.from({ length: 1000 }, (_, i) => ({ __typename: 'WorkflowExecution', ...all[i % all.length]! }));
     h.simulator.resetHits();
     const { body } = await postTo(subgraphUrl, { query: entities, variables: { r: representations } });

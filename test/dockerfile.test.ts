@@ -15,7 +15,10 @@ const pkg = JSON.parse(readFileSync(new URL('package.json', root), 'utf8')) as {
   dependencies: Record<string, string>;
 };
 /** Instructions of the last stage, continuation lines joined. */
-const instructions = dockerfile.replace(/\\\n\s*/g, ' ').split('\n').filter((line) => /^[A-Z]+\s/.test(line));
+const instructions = dockerfile
+  .replace(/\\\n\s*/g, ' ')
+  .split('\n')
+  .filter((line) => /^[A-Z]+\s/.test(line));
 const finalStage = instructions.slice(instructions.findLastIndex((line) => line.startsWith('FROM ')));
 
 describe('Dockerfile', () => {
@@ -32,7 +35,8 @@ describe('Dockerfile', () => {
     // The gateway binds loopback by default (HOST); in a container that is unreachable from the published port.
     expect(finalStage.filter((line) => line.startsWith('ENV ')).join(' ')).toMatch(/\bHOST=0\.0\.0\.0\b/);
     // A pinned major, never `latest` or no tag.
-    for (const from of instructions.filter((line) => line.startsWith('FROM '))) expect(from).toMatch(/^FROM [\w./-]+:\d+[\w.-]*( AS \w+)?$/);
+    for (const from of instructions.filter((line) => line.startsWith('FROM ')))
+      expect(from).toMatch(/^FROM [\w./-]+:\d+[\w.-]*( AS \w+)?$/);
   });
 
   it('runs `start:live` with node alone, over source whose every package import is a dependency', () => {
@@ -40,7 +44,9 @@ describe('Dockerfile', () => {
     const sources = listSources(new URL('src/', root));
     const packages = new Set<string>();
     for (const file of sources) {
-      for (const [, specifier] of readFileSync(file, 'utf8').matchAll(/(?:^(?:import|export)\b[^;]*?\bfrom\s*|\bimport\(\s*)'([@a-z][^']*)'/gm)) {
+      for (const [, specifier] of readFileSync(file, 'utf8').matchAll(
+        /(?:^(?:import|export)\b[^;]*?\bfrom\s*|\bimport\(\s*)'([@a-z][^']*)'/gm,
+      )) {
         if (specifier!.startsWith('node:')) continue;
         packages.add(specifier!.startsWith('@') ? specifier!.split('/').slice(0, 2).join('/') : specifier!.split('/')[0]!);
       }

@@ -14,7 +14,10 @@ import { possibleTypes } from '../client/possible-types.ts';
 import { codesOf, type GraphQLBody, type Harness, startHarness } from './helpers/harness.ts';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
-const manifest = JSON.parse(readFileSync(new URL('../client/gql/persisted-documents.json', import.meta.url), 'utf8')) as Record<string, string>;
+const manifest = JSON.parse(readFileSync(new URL('../client/gql/persisted-documents.json', import.meta.url), 'utf8')) as Record<
+  string,
+  string
+>;
 
 /** What a client sent: whether the body (or URL) held the document, and the hash it named. */
 interface Sent {
@@ -27,11 +30,16 @@ function recordingFetch(log: Sent[]): typeof fetch {
   return async (input, init) => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     const method = init?.method ?? 'GET';
-    const params = method === 'GET'
-      ? { query: url.searchParams.get('query'), extensions: JSON.parse(url.searchParams.get('extensions') ?? 'null') as unknown }
-      : (JSON.parse(String(init?.body)) as { query?: string; extensions?: unknown });
+    const params =
+      method === 'GET'
+        ? { query: url.searchParams.get('query'), extensions: JSON.parse(url.searchParams.get('extensions') ?? 'null') as unknown }
+        : (JSON.parse(String(init?.body)) as { query?: string; extensions?: unknown });
     const extensions = params.extensions as { persistedQuery?: { sha256Hash?: string } } | null;
-    log.push({ method, withDocument: typeof params.query === 'string' && params.query !== '', hash: extensions?.persistedQuery?.sha256Hash });
+    log.push({
+      method,
+      withDocument: typeof params.query === 'string' && params.query !== '',
+      hash: extensions?.persistedQuery?.sha256Hash,
+    });
     return fetch(input, init);
   };
 }
@@ -58,7 +66,11 @@ const TaskQuery = gql`
 `;
 
 async function post(h: Harness, body: Record<string, unknown>): Promise<{ status: number; body: GraphQLBody }> {
-  const response = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(h.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json' },
+    body: JSON.stringify(body),
+  });
   return { status: response.status, body: (await response.json()) as GraphQLBody };
 }
 
@@ -174,7 +186,10 @@ describe('trusted documents (TRUSTED_DOCUMENTS_ONLY=true)', () => {
     expect(manifest[id]).toContain('query TaskExecution');
     const byDocumentId = await post(h, { documentId: id, variables: { executionId } });
     expect(byDocumentId.body.data?.['taskExecution']).toMatchObject({ executionId, status: expect.any(String) });
-    const byHash = await post(h, { extensions: { persistedQuery: { version: 1, sha256Hash: id.replace('sha256:', '') } }, variables: { executionId } });
+    const byHash = await post(h, {
+      extensions: { persistedQuery: { version: 1, sha256Hash: id.replace('sha256:', '') } },
+      variables: { executionId },
+    });
     expect(byHash.body.data?.['taskExecution']).toMatchObject({ executionId });
   });
 

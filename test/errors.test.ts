@@ -17,16 +17,44 @@ describe('BAD_USER_INPUT before any upstream call', () => {
   const cases: [string, string, () => Record<string, unknown>][] = [
     ['first above 100', `query($wf: String!) { workflowExecutions(workflowId: $wf, first: 101) { totalCount } }`, () => ({ wf: wf() })],
     ['first below 0', `query($wf: String!) { workflowExecutions(workflowId: $wf, first: -1) { totalCount } }`, () => ({ wf: wf() })],
-    ['a malformed cursor', `query($wf: String!) { workflowExecutions(workflowId: $wf, after: "not-a-cursor") { totalCount } }`, () => ({ wf: wf() })],
-    ['a cursor of another kind', `query($wf: String!) { workflowExecutions(workflowId: $wf, after: "${Buffer.from('offset:-5').toString('base64url')}") { totalCount } }`, () => ({ wf: wf() })],
-    ['a malformed UUID literal', `query($wf: String!) { workflowExecutions(workflowId: $wf, bulkId: "nope") { totalCount } }`, () => ({ wf: wf() })],
-    ['a malformed UUID variable', `query($wf: String!, $b: UUID!) { bulk(workflowId: $wf, bulkId: $b) { bulkId } }`, () => ({ wf: wf(), b: 'not-a-uuid' })],
+    [
+      'a malformed cursor',
+      `query($wf: String!) { workflowExecutions(workflowId: $wf, after: "not-a-cursor") { totalCount } }`,
+      () => ({ wf: wf() }),
+    ],
+    [
+      'a cursor of another kind',
+      `query($wf: String!) { workflowExecutions(workflowId: $wf, after: "${Buffer.from('offset:-5').toString('base64url')}") { totalCount } }`,
+      () => ({ wf: wf() }),
+    ],
+    [
+      'a malformed UUID literal',
+      `query($wf: String!) { workflowExecutions(workflowId: $wf, bulkId: "nope") { totalCount } }`,
+      () => ({ wf: wf() }),
+    ],
+    [
+      'a malformed UUID variable',
+      `query($wf: String!, $b: UUID!) { bulk(workflowId: $wf, bulkId: $b) { bulkId } }`,
+      () => ({ wf: wf(), b: 'not-a-uuid' }),
+    ],
     ['a malformed DateTime literal', `{ modelExecutions(filter: { createdAfter: "yesterday" }) { totalCount } }`, () => ({})],
-    ['a malformed DateTime variable', `query($t: DateTime) { modelExecutions(filter: { createdBefore: $t }) { totalCount } }`, () => ({ t: '2026-13-45' })],
+    [
+      'a malformed DateTime variable',
+      `query($t: DateTime) { modelExecutions(filter: { createdBefore: $t }) { totalCount } }`,
+      () => ({ t: '2026-13-45' }),
+    ],
     ['an unknown enum value', `{ modelExecutions(filter: { status: [DONE] }) { totalCount } }`, () => ({})],
     ['a malformed global id', `{ node(id: "%%%") { id } }`, () => ({})],
-    ['a global id of an unknown type', `query($id: ID!) { node(id: $id) { id } }`, () => ({ id: Buffer.from('User:1').toString('base64url') })],
-    ['too many ids', `query($wf: String!, $ids: [String!]!) { workflowExecutionsByIds(workflowId: $wf, executionIds: $ids) { executionId } }`, () => ({ wf: wf(), ids: Array.from({ length: 101 }, (_, i) => `id-${i}`) })],
+    [
+      'a global id of an unknown type',
+      `query($id: ID!) { node(id: $id) { id } }`,
+      () => ({ id: Buffer.from('User:1').toString('base64url') }),
+    ],
+    [
+      'too many ids',
+      `query($wf: String!, $ids: [String!]!) { workflowExecutionsByIds(workflowId: $wf, executionIds: $ids) { executionId } }`,
+      () => ({ wf: wf(), ids: Array.from({ length: 101 }, (_, i) => `id-${i}`) }),
+    ],
   ];
   for (const [name, query, variables] of cases) {
     it(`rejects ${name}`, async () => {

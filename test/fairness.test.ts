@@ -26,12 +26,15 @@ const existingModelExecutions = (h: Harness) => h.simulator.data.modelExecutionI
 /** `count` global ids of existing model executions from `start`, wrapping around. */
 function modelIds(h: Harness, start: number, count: number): string[] {
   const all = existingModelExecutions(h);
-  return Array.from({ length: count }, (_, i) => encodeGlobalId({ typename: 'ModelExecution', executionId: all[(start + i) % all.length]! }));
+  return Array.from({ length: count }, (_, i) =>
+    encodeGlobalId({ typename: 'ModelExecution', executionId: all[(start + i) % all.length]! }),
+  );
 }
 
 function codes(bodies: readonly GraphQLBody[]): Map<unknown, number> {
   const seen = new Map<unknown, number>();
-  for (const error of bodies.flatMap((body) => body.errors ?? [])) seen.set(error.extensions?.['code'], (seen.get(error.extensions?.['code']) ?? 0) + 1);
+  for (const error of bodies.flatMap((body) => body.errors ?? []))
+    seen.set(error.extensions?.['code'], (seen.get(error.extensions?.['code']) ?? 0) + 1);
   return seen;
 }
 
@@ -88,7 +91,8 @@ describe('the upstream budget of one HTTP request', () => {
   it('counts the subgraph’s _entities too, across the operations of a batch', async () => {
     const entities = `query($r: [_Any!]!) { _entities(representations: $r) { ... on ModelExecution { executionId } } }`;
     const all = existingModelExecutions(h);
-    const representations = (start: number) => all.slice(start, start + 300).map((executionId) => ({ __typename: 'ModelExecution', executionId }));
+    const representations = (start: number) =>
+      all.slice(start, start + 300).map((executionId) => ({ __typename: 'ModelExecution', executionId }));
     const response = await fetch(h.url.replace(/\/graphql$/, '/graphql/subgraph'), {
       method: 'POST',
       headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json' },
@@ -106,7 +110,10 @@ describe('the upstream budget of one HTTP request', () => {
 
   it('a caller’s bad key over 100 calls writes one warning line, counting the failures by host and status', async () => {
     const before = log.lines.length;
-    const { body } = await h.post({ query: modelNodes(1), variables: { ids0: modelIds(h, 0, 100) } }, { 'x-api-key': 'not-a-key-of-this-account', 'x-request-id': 'bad-key-1' });
+    const { body } = await h.post(
+      { query: modelNodes(1), variables: { ids0: modelIds(h, 0, 100) } },
+      { 'x-api-key': 'not-a-key-of-this-account', 'x-request-id': 'bad-key-1' },
+    );
     expect(Object.fromEntries(codes([body]))).toEqual({ UNAUTHENTICATED: 100 });
     const lines = log.lines.slice(before);
     const warnings = lines.filter((line) => (line['level'] as number) >= 40);
@@ -136,7 +143,9 @@ describe('a fair share of a host', () => {
     h.simulator.setLatency(200);
     const fanOut = timed(() => h.post({ query: modelNodes(1), variables: { ids0: modelIds(h, 0, 20) } }));
     await sleep(50);
-    const other = await timed(() => h.post({ query: `query($id: ID!) { node(id: $id) { id } }`, variables: { id: modelIds(h, 300, 1)[0] } }));
+    const other = await timed(() =>
+      h.post({ query: `query($id: ID!) { node(id: $id) { id } }`, variables: { id: modelIds(h, 300, 1)[0] } }),
+    );
     expect(other.value.body.errors).toBeUndefined();
     expect(other.value.body.data?.['node']).toMatchObject({ id: expect.any(String) });
     // One round trip, not a wait behind the other request's twenty.
@@ -169,7 +178,10 @@ describe('a call’s deadline starts when a connection is its own', () => {
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-    const config = loadConfig({ MODELS_API_URL: base, UPSTREAM_CONNECTIONS: '1', UPSTREAM_DEADLINE_MS: '300', UPSTREAM_BREAKER: 'false' }, []);
+    const config = loadConfig(
+      { MODELS_API_URL: base, UPSTREAM_CONNECTIONS: '1', UPSTREAM_DEADLINE_MS: '300', UPSTREAM_BREAKER: 'false' },
+      [],
+    );
     const http = createHttp(config.upstreams.models, { deadlineMs: config.upstreams.models.deadlineMs });
     try {
       const answers = await Promise.allSettled(Array.from({ length: 4 }, (_, i) => http.json({ method: 'GET', path: `/x/${i}` })));
@@ -185,7 +197,13 @@ describe('the request deadline', () => {
   let h: Harness;
   beforeAll(async () => {
     h = await startHarness({
-      env: { REQUEST_TIMEOUT_MS: '1000', MAX_UPSTREAM_CALLS_PER_REQUEST: '8', LIVE_POLL_MIN_MS: '20', LIVE_POLL_MAX_MS: '150', LIVE_LEASE_MS: '1000' },
+      env: {
+        REQUEST_TIMEOUT_MS: '1000',
+        MAX_UPSTREAM_CALLS_PER_REQUEST: '8',
+        LIVE_POLL_MIN_MS: '20',
+        LIVE_POLL_MAX_MS: '150',
+        LIVE_LEASE_MS: '1000',
+      },
     });
   });
   afterAll(() => h?.close());

@@ -57,7 +57,17 @@ function expectAnswered(body: GraphQLBody, host: HostName): void {
 }
 
 /** Snippets of fault bodies that must never reach a client. */
-const leakSnippets = ['<html', 'nginx', 'Bad Gateway', '{"executions": [', '"unexpected":true', 'cut-off', 'Rate limit exceeded', 'Internal server error', 'Service unavailable'];
+const leakSnippets = [
+  '<html',
+  'nginx',
+  'Bad Gateway',
+  '{"executions": [',
+  '"unexpected":true',
+  'cut-off',
+  'Rate limit exceeded',
+  'Internal server error',
+  'Service unavailable',
+];
 
 interface Cell {
   readonly name: string;
@@ -73,7 +83,12 @@ const cells: readonly Cell[] = [
   { name: '503 (persistent)', fault: { kind: 'status', status: 503 }, code: 'UPSTREAM_UNAVAILABLE' },
   { name: '500', fault: { kind: 'status', status: 500 }, code: 'UPSTREAM_ERROR' },
   { name: '429 once, Retry-After 1', fault: { kind: 'rate-limit', retryAfterSeconds: 1 }, times: 1, code: null },
-  { name: '429 persistent, Retry-After 30', fault: { kind: 'rate-limit', retryAfterSeconds: 30 }, code: 'RATE_LIMITED', retryAfterSeconds: 30 },
+  {
+    name: '429 persistent, Retry-After 30',
+    fault: { kind: 'rate-limit', retryAfterSeconds: 30 },
+    code: 'RATE_LIMITED',
+    retryAfterSeconds: 30,
+  },
   { name: 'malformed JSON', fault: { kind: 'malformed-json' }, code: 'UPSTREAM_ERROR' },
   // A proxy's 502 page says the host behind it is down: retried, then unavailable like any 502.
   { name: 'HTML proxy page (502)', fault: { kind: 'html' }, code: 'UPSTREAM_UNAVAILABLE' },
@@ -153,7 +168,12 @@ describe('retries', () => {
     const http = createHttp({ ...h.config.upstreams.flows });
     try {
       const path = `/${h.simulator.data.bigWorkflowId}/executions/bulk`;
-      const request = { method: 'POST', path, body: { execution_ids: [] }, headers: { 'X-API-KEY': h.simulator.credentials.apiKey } } as const;
+      const request = {
+        method: 'POST',
+        path,
+        body: { execution_ids: [] },
+        headers: { 'X-API-KEY': h.simulator.credentials.apiKey },
+      } as const;
       h.simulator.resetHits();
       h.simulator.setFault('flows', { fault: { kind: 'status', status: 503 } });
       await expect(http.json(request)).rejects.toMatchObject({ extensions: { code: 'UPSTREAM_UNAVAILABLE' } });

@@ -155,7 +155,10 @@ describe('federation v2 subgraph', () => {
         },
       }),
     });
-    const body = (await response.json()) as { data: { _entities: ({ executionId: string } | null)[] }; errors?: { extensions?: { code?: string } }[] };
+    const body = (await response.json()) as {
+      data: { _entities: ({ executionId: string } | null)[] };
+      errors?: { extensions?: { code?: string } }[];
+    };
     expect(body.data._entities.slice(0, 2).map((e) => e?.executionId)).toEqual([first!.executionId, second!.executionId]);
     expect(body.data._entities[2]).toBeNull();
     expect(body.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_USER_INPUT']);

@@ -63,7 +63,9 @@ function known(): Known[] {
   }));
   const tasks = data.taskExecutionIds.flatMap((id) => {
     const task = data.taskExecution(id);
-    return task ? [{ id, at: Date.parse(String(task['created_at'])), status: String(task['status']), workflowId: String(task['workflow_id']) }] : [];
+    return task
+      ? [{ id, at: Date.parse(String(task['created_at'])), status: String(task['status']), workflowId: String(task['workflow_id']) }]
+      : [];
   });
   return [...models, ...tasks].sort((a, b) => b.at - a.at);
 }
@@ -94,7 +96,12 @@ describe('one page, newest first, whatever ran it', () => {
     expect(h.simulator.hits()).toEqual({ [modelsRoutes.list]: 1, [tasksRoutes.runs]: 3 });
     const asked = h.simulator.requests().map((request) => request.query);
     expect(asked.map((query) => query['limit'])).toEqual(['21', '21', '21', '21']);
-    expect(asked.filter((query) => 'workflow_type' in query).map((query) => query['workflow_type']).sort()).toEqual(['agent', 'tool', 'workflow']);
+    expect(
+      asked
+        .filter((query) => 'workflow_type' in query)
+        .map((query) => query['workflow_type'])
+        .sort(),
+    ).toEqual(['agent', 'tool', 'workflow']);
     expect(p.pageInfo.hasNextPage).toBe(true);
     expect(p.totalCount).toBeNull(); // the task runs lists give no total
   });
@@ -116,7 +123,11 @@ describe('filters go to each source as far as it takes them', () => {
     expect(body.errors).toBeUndefined();
     const failed = known().filter((item) => item.status === 'failed' || item.status === 'error');
     expect(failed.length).toBeLessThan(100);
-    expect(nodesOf(p).map((node) => node.executionId).sort()).toEqual(failed.map((item) => item.id).sort());
+    expect(
+      nodesOf(p)
+        .map((node) => node.executionId)
+        .sort(),
+    ).toEqual(failed.map((item) => item.id).sort());
     expect(new Set(nodesOf(p).map((node) => node.source))).toEqual(new Set(['MODEL', 'TASK']));
     expectNewestFirst(nodesOf(p));
     const queries = h.simulator.requests().map((request) => [request.route, request.query] as const);
@@ -133,7 +144,11 @@ describe('filters go to each source as far as it takes them', () => {
     const { body, page: p } = await page({ first: 100, filter: { createdAfter: after, createdBefore: before } });
     expect(body.errors).toBeUndefined();
     const inside = all.filter((item) => item.at >= Date.parse(after) && item.at <= Date.parse(before));
-    expect(nodesOf(p).map((node) => node.executionId).sort()).toEqual(inside.map((item) => item.id).sort());
+    expect(
+      nodesOf(p)
+        .map((node) => node.executionId)
+        .sort(),
+    ).toEqual(inside.map((item) => item.id).sort());
     for (const { route, query } of h.simulator.requests()) {
       if (route === modelsRoutes.list) expect([query['from'], query['to']]).toEqual([after, before]);
       else expect([query['start_time'], query['end_time']]).toEqual([after, before]);
@@ -153,10 +168,19 @@ describe('filters go to each source as far as it takes them', () => {
       return [{ id, at: Date.parse(String(summary['created_at'])), status: String(summary['status']), workflowId: workflow.id }];
     });
     const models = known().filter((item) => item.workflowId === workflow.id);
-    expectNewest(nodes, [...executions, ...models].sort((a, b) => b.at - a.at), 30);
+    expectNewest(
+      nodes,
+      [...executions, ...models].sort((a, b) => b.at - a.at),
+      30,
+    );
     expectNewestFirst(nodes);
     // The models host filters by uuid: the slug is looked up once.
-    expect(h.simulator.hits()).toEqual({ [workflowsRoutes.workflow]: 1, [workflowsRoutes.list]: 1, [modelsRoutes.list]: 1, [tasksRoutes.runs]: 3 });
+    expect(h.simulator.hits()).toEqual({
+      [workflowsRoutes.workflow]: 1,
+      [workflowsRoutes.list]: 1,
+      [modelsRoutes.list]: 1,
+      [tasksRoutes.runs]: 3,
+    });
     const models_ = h.simulator.requests().find((request) => request.route === modelsRoutes.list)!;
     expect(models_.query['workflow_id']).toBe(workflow.id);
   });
@@ -203,10 +227,13 @@ describe('a source that fails', () => {
     expect(p.edges[20]).toBeNull();
     expect(nodesOf(p).every((node) => node.source === 'MODEL')).toBe(true);
     expect(body.errors).toHaveLength(1); // three lists failed, one error for their source
-    expect(body.errors![0]).toMatchObject({ path: ['executions', 'edges', 20], extensions: { code: 'UPSTREAM_ERROR', upstream: 'tasks', source: 'TASK' } });
+    expect(body.errors![0]).toMatchObject({
+      path: ['executions', 'edges', 20],
+      extensions: { code: 'UPSTREAM_ERROR', upstream: 'tasks', source: 'TASK' },
+    });
     expect(p.pageInfo.hasNextPage).toBe(true);
     const seen = nodesOf(p);
-    for (let after = p.pageInfo.endCursor; after; ) {
+    for (let after = p.pageInfo.endCursor; after;) {
       const next = await page({ first: 100, after });
       expect(next.body.errors).toBeUndefined();
       seen.push(...nodesOf(next.page));

@@ -42,16 +42,29 @@ describe('a fourth host from a folder of its own', () => {
   });
 
   const post = async (query: string, headers: Record<string, string> = {}) => {
-    const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify({ query }) });
-    return (await response.json()) as { data?: Record<string, unknown>; errors?: { path?: unknown[]; extensions?: Record<string, unknown> }[] };
+    const response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query }),
+    });
+    return (await response.json()) as {
+      data?: Record<string, unknown>;
+      errors?: { path?: unknown[]; extensions?: Record<string, unknown> }[];
+    };
   };
 
   it('answers its own field beside the built-in hosts, with the server-side token sent to it alone', async () => {
     simulator.resetHits();
     quotesHost.requests.length = 0;
-    const body = await post(`{ quote(quoteId: "q1") { quoteId text author } workflowExecutions(workflowId: "${simulator.data.bigWorkflowId}", first: 1) { totalCount } }`);
+    const body = await post(
+      `{ quote(quoteId: "q1") { quoteId text author } workflowExecutions(workflowId: "${simulator.data.bigWorkflowId}", first: 1) { totalCount } }`,
+    );
     expect(body.errors).toBeUndefined();
-    expect(body.data?.['quote']).toEqual({ quoteId: 'q1', text: 'Simple things should be simple, complex things should be possible.', author: 'Alan Kay' });
+    expect(body.data?.['quote']).toEqual({
+      quoteId: 'q1',
+      text: 'Simple things should be simple, complex things should be possible.',
+      author: 'Alan Kay',
+    });
     expect(body.data?.['workflowExecutions']).toMatchObject({ totalCount: expect.any(Number) });
     expect(quotesHost.requests).toEqual([{ path: '/quotes/q1', token: quotesToken }]);
     for (const request of simulator.requests()) expect(request.headers).not.toHaveProperty('x-quotes-token');

@@ -17,7 +17,6 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
- 
 type Any = any;
 
 async function query(text: string, variables: Record<string, unknown> = {}): Promise<{ data: Any; errors: unknown[] | undefined }> {
@@ -32,7 +31,9 @@ const stepsOf = (detail: Json) => Object.values(detail['step_outputs'] as Record
 describe('Workflow', () => {
   it('is read by slug in one call, which every execution’s `workflow` link (by uuid) shares; by uuid alike', async () => {
     const workflow = h.simulator.data.workflows[0]!;
-    const upstream = (await (await fetch(`${h.simulator.urls.workflows}/workflows/${workflow.id}`, { headers: { 'x-api-key': h.simulator.credentials.apiKey } })).json()) as Json;
+    const upstream = (await (
+      await fetch(`${h.simulator.urls.workflows}/workflows/${workflow.id}`, { headers: { 'x-api-key': h.simulator.credentials.apiKey } })
+    ).json()) as Json;
     h.simulator.resetHits();
     const { data, errors } = await query(
       `query($slug: String!) {
@@ -60,7 +61,9 @@ describe('Workflow', () => {
     expect(h.simulator.hits()).toEqual({ [workflowsRoutes.workflow]: 1, [workflowsRoutes.list]: 1 });
 
     h.simulator.resetHits();
-    const byId = await query(`query($id: String!) { workflow(idOrSlug: $id) { id name } again: workflow(idOrSlug: $id) { id } }`, { id: workflow.id });
+    const byId = await query(`query($id: String!) { workflow(idOrSlug: $id) { id name } again: workflow(idOrSlug: $id) { id } }`, {
+      id: workflow.id,
+    });
     expect(byId.data).toEqual({ workflow: { id: data.workflow.id, name: workflow.name }, again: { id: data.workflow.id } });
     expect(h.simulator.hits()).toEqual({ [workflowsRoutes.workflow]: 1 });
   });
@@ -82,7 +85,9 @@ describe('Workflow', () => {
   it('is a Node: `node` reads it back, and 100 `nodes` with workflows cost one call per workflow and per bulk of executions', async () => {
     const { workflows } = h.simulator.data;
     // The four workflows, and 96 executions of them: 16 of each, and the rest of the largest.
-    const executions = workflows.flatMap((workflow, i) => workflow.executionIds.slice(0, i === 0 ? 48 : 16).map((executionId) => ({ workflowId: workflow.id, executionId })));
+    const executions = workflows.flatMap((workflow, i) =>
+      workflow.executionIds.slice(0, i === 0 ? 48 : 16).map((executionId) => ({ workflowId: workflow.id, executionId })),
+    );
     const ids = [
       ...workflows.map((workflow) => encodeGlobalId({ typename: 'Workflow', workflowId: workflow.id })),
       ...executions.map((execution) => encodeGlobalId({ typename: 'WorkflowExecution', ...execution })),
@@ -95,7 +100,9 @@ describe('Workflow', () => {
     );
     expect(errors).toBeUndefined();
     expect(data.nodes.map((node: Any) => node.id)).toEqual(ids);
-    expect(data.nodes.filter((node: Any) => node.__typename === 'Workflow').map((node: Any) => node.name)).toEqual(workflows.map((workflow) => workflow.name));
+    expect(data.nodes.filter((node: Any) => node.__typename === 'Workflow').map((node: Any) => node.name)).toEqual(
+      workflows.map((workflow) => workflow.name),
+    );
     expect(h.simulator.hits()).toEqual({ [workflowsRoutes.workflow]: 4, [flowsRoutes.bulk]: 4 });
     const one = await query(`query($id: ID!) { node(id: $id) { id ... on Workflow { slug } } }`, { id: ids[0] });
     expect(one.data.node).toEqual({ id: ids[0], slug: workflows[0]!.slug });
@@ -126,7 +133,9 @@ describe('Step.modelExecution', () => {
     const steps = data.workflowExecution.steps as Any[];
     expect(steps).toHaveLength(2);
     for (const step of steps) {
-      const predictionId = (stepsOf(detail).find((candidate) => candidate['step_id'] === step.stepId)!['metadata'] as Json)['prediction_id'];
+      const predictionId = (stepsOf(detail).find((candidate) => candidate['step_id'] === step.stepId)!['metadata'] as Json)[
+        'prediction_id'
+      ];
       const item = listed.find((candidate) => candidate['id'] === predictionId)!;
       expect(step.modelExecution).toEqual({
         executionId: predictionId,
@@ -168,7 +177,11 @@ describe('Step.modelExecution', () => {
     for (const node of nodes) {
       for (const step of node.steps) expect(step.modelExecution !== null).toBe(step.status === 'COMPLETED');
       const costs = node.steps.flatMap((step: Any) => (step.modelExecution ? [step.modelExecution.cost] : []));
-      if (node.cost !== null && costs.length === node.steps.length) expect(node.cost).toBeCloseTo(costs.reduce((a: number, b: number) => a + b, 0), 6);
+      if (node.cost !== null && costs.length === node.steps.length)
+        expect(node.cost).toBeCloseTo(
+          costs.reduce((a: number, b: number) => a + b, 0),
+          6,
+        );
     }
     const hits = h.simulator.hits();
     expect(hits[modelsRoutes.list]).toBe(50); // `cost` asks every execution; the steps share those calls
@@ -189,7 +202,9 @@ describe('typed outputs', () => {
       { img: completedImageExecution, obj: completedStructuredExecution },
     );
     expect(errors).toBeUndefined();
-    expect(data.image.outputs).toEqual(data.image.output.map((url: string) => ({ __typename: 'ImageOutput', url, contentType: 'image/png' })));
+    expect(data.image.outputs).toEqual(
+      data.image.output.map((url: string) => ({ __typename: 'ImageOutput', url, contentType: 'image/png' })),
+    );
     expect(data.image.steps[0].outputs).toEqual([{ __typename: 'TextOutput', text: expect.any(String) }]);
     expect(data.structured.outputs).toEqual([{ __typename: 'JsonOutput', value: data.structured.output }]);
     for (const { url } of data.image.outputs) {
@@ -234,10 +249,14 @@ describe('typed outputs', () => {
 
 describe('ModelExecution.model is never a lie', () => {
   it('a listed execution’s id carries its slug to `node`, `nodes` and a subscription; an id without one answers null, never ""', async () => {
-    const { data } = await query(`{ modelExecutions(first: 3, filter: { status: [COMPLETED] }) { edges { node { id executionId model } } } }`);
+    const { data } = await query(
+      `{ modelExecutions(first: 3, filter: { status: [COMPLETED] }) { edges { node { id executionId model } } } }`,
+    );
     const listed = data.modelExecutions.edges.map((edge: Any) => edge.node);
     for (const node of listed) expect(node.model).toMatch(/^[a-z0-9-]+$/);
-    const read = await query(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on ModelExecution { executionId model } } }`, { ids: listed.map((node: Any) => node.id) });
+    const read = await query(`query($ids: [ID!]!) { nodes(ids: $ids) { id ... on ModelExecution { executionId model } } }`, {
+      ids: listed.map((node: Any) => node.id),
+    });
     expect(read.errors).toBeUndefined();
     expect(read.data.nodes).toEqual(listed);
     const bare = encodeGlobalId({ typename: 'ModelExecution', executionId: listed[0].executionId });

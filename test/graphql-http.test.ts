@@ -11,7 +11,11 @@ import { type Harness, startHarness } from './helpers/harness.ts';
 
 type Level = 'MUST' | 'SHOULD' | 'MAY';
 const levelOf = (result: AuditResult) => result.name.split(' ')[0] as Level;
-const failing = (results: AuditResult[]) => results.filter((r) => r.status !== 'ok').map((r) => r.id).sort();
+const failing = (results: AuditResult[]) =>
+  results
+    .filter((r) => r.status !== 'ok')
+    .map((r) => r.id)
+    .sort();
 
 function tally(results: AuditResult[]): Record<Level, string> {
   const count = (level: Level) => {

@@ -11,7 +11,6 @@ import { startSimulator } from '../src/simulator/index.ts';
 import { codesOf, type Harness, startHarness } from './helpers/harness.ts';
 import { ExecutionUpdated, sseClient, subscribe, workflowExecutionId, wsClient } from './helpers/live.ts';
 
-
 let h: Harness;
 beforeAll(async () => {
   h = await startHarness({ env: { MAX_REQUEST_BYTES: '4096', GRAPHQL_MAX_BATCH: '3' } });
@@ -107,7 +106,10 @@ describe('browser safety', () => {
   it('never runs a mutation over GET: a real cancel reaches no upstream', async () => {
     const task = h.simulator.data.taskExecutionIds[0]!;
     h.simulator.resetHits();
-    for (const query of ['mutation { __typename }', `mutation { cancelTaskExecution(executionId: ${JSON.stringify(task)}) { executionId } }`]) {
+    for (const query of [
+      'mutation { __typename }',
+      `mutation { cancelTaskExecution(executionId: ${JSON.stringify(task)}) { executionId } }`,
+    ]) {
       const response = await fetch(`${h.url}?query=${encodeURIComponent(query)}`, {
         headers: { accept: 'application/graphql-response+json' },
       });
@@ -159,15 +161,19 @@ describe('graceful shutdown', () => {
     });
     const url = `http://127.0.0.1:${port}/graphql`;
     for (let i = 0; i < 100; i++) {
-      const up = await fetch(url.replace('/graphql', '/health')).then((r) => r.ok, () => false);
+      const up = await fetch(url.replace('/graphql', '/health')).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (up) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
     const query = '{ modelExecutions(first: 1) { totalCount } }';
     const inFlight = Array.from({ length: 8 }, () =>
-      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then(
-        async (r) => ({ status: r.status, body: (await r.json()) as { data?: { modelExecutions?: { totalCount: number } } } }),
-      ),
+      fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then(async (r) => ({
+        status: r.status,
+        body: (await r.json()) as { data?: { modelExecutions?: { totalCount: number } } },
+      })),
     );
     await new Promise((resolve) => setTimeout(resolve, 150));
     const exited = once(child, 'exit');
@@ -197,7 +203,10 @@ describe('graceful shutdown with keep-alive clients and subscriptions', () => {
     });
     const url = `http://127.0.0.1:${port}/graphql`;
     for (let i = 0; i < 100; i++) {
-      const up = await fetch(url.replace('/graphql', '/health')).then((r) => r.ok, () => false);
+      const up = await fetch(url.replace('/graphql', '/health')).then(
+        (r) => r.ok,
+        () => false,
+      );
       if (up) break;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
@@ -217,7 +226,13 @@ describe('graceful shutdown with keep-alive clients and subscriptions', () => {
         const request = httpRequest(url, { method: 'POST', agent, headers: { 'content-type': 'application/json' } }, (response) => {
           response.resume();
           response.on('end', () => {
-            outcomes.push({ startedAt, endedAt: Date.now(), status: response.statusCode ?? null, connection: response.headers.connection ?? null, error: null });
+            outcomes.push({
+              startedAt,
+              endedAt: Date.now(),
+              status: response.statusCode ?? null,
+              connection: response.headers.connection ?? null,
+              error: null,
+            });
             resolve();
           });
         });

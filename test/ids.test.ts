@@ -16,14 +16,27 @@ const shipped = (typename: string, local: string) => Buffer.from(`${typename}:${
 /** Encodings given out before ids.ts existed (computed at commit c5c46f2): they must keep decoding to the same thing. */
 const pinned: [NodeRef, string][] = [
   [
-    { typename: 'WorkflowExecution', workflowId: '6e3c6bc6-7b67-4d01-8df5-5923c23ea572', executionId: '00547a0d-0e5f-4693-b7fa-e56cde3431ff' },
+    {
+      typename: 'WorkflowExecution',
+      workflowId: '6e3c6bc6-7b67-4d01-8df5-5923c23ea572',
+      executionId: '00547a0d-0e5f-4693-b7fa-e56cde3431ff',
+    },
     'V29ya2Zsb3dFeGVjdXRpb246WyI2ZTNjNmJjNi03YjY3LTRkMDEtOGRmNS01OTIzYzIzZWE1NzIiLCIwMDU0N2EwZC0wZTVmLTQ2OTMtYjdmYS1lNTZjZGUzNDMxZmYiXQ',
   ],
-  [{ typename: 'WorkflowExecution', workflowId: 'text-to-image', executionId: 'exec-1' }, 'V29ya2Zsb3dFeGVjdXRpb246WyJ0ZXh0LXRvLWltYWdlIiwiZXhlYy0xIl0'],
-  [{ typename: 'WorkflowExecution', workflowId: 'wf "quoted"', executionId: 'ex\\1' }, 'V29ya2Zsb3dFeGVjdXRpb246WyJ3ZiBcInF1b3RlZFwiIiwiZXhcXDEiXQ'],
+  [
+    { typename: 'WorkflowExecution', workflowId: 'text-to-image', executionId: 'exec-1' },
+    'V29ya2Zsb3dFeGVjdXRpb246WyJ0ZXh0LXRvLWltYWdlIiwiZXhlYy0xIl0',
+  ],
+  [
+    { typename: 'WorkflowExecution', workflowId: 'wf "quoted"', executionId: 'ex\\1' },
+    'V29ya2Zsb3dFeGVjdXRpb246WyJ3ZiBcInF1b3RlZFwiIiwiZXhcXDEiXQ',
+  ],
   [{ typename: 'ModelExecution', executionId: 'exec_abc123' }, 'TW9kZWxFeGVjdXRpb246ZXhlY19hYmMxMjM'],
   [{ typename: 'ModelExecution', executionId: 'prédiction/é?#' }, 'TW9kZWxFeGVjdXRpb246cHLDqWRpY3Rpb24vw6k_Iw'],
-  [{ typename: 'TaskExecution', executionId: '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f' }, 'VGFza0V4ZWN1dGlvbjozZjFjMmQ0ZS01YTZiLTRjN2QtOGU5Zi0wYTFiMmMzZDRlNWY'],
+  [
+    { typename: 'TaskExecution', executionId: '3f1c2d4e-5a6b-4c7d-8e9f-0a1b2c3d4e5f' },
+    'VGFza0V4ZWN1dGlvbjozZjFjMmQ0ZS01YTZiLTRjN2QtOGU5Zi0wYTFiMmMzZDRlNWY',
+  ],
   [
     { typename: 'Bulk', workflowId: '6e3c6bc6-7b67-4d01-8df5-5923c23ea572', bulkId: '550e8400-e29b-41d4-a716-446655440000' },
     'QnVsazpbIjZlM2M2YmM2LTdiNjctNGQwMS04ZGY1LTU5MjNjMjNlYTU3MiIsIjU1MGU4NDAwLWUyOWItNDFkNC1hNzE2LTQ0NjY1NTQ0MDAwMCJd',
@@ -60,9 +73,11 @@ describe('encoding', () => {
   });
 
   it('still decodes padded ids, as it always has', () => {
-    expect(decodeGlobalId('TW9kZWxFeGVjdXRpb246ZXhlY19hYmMxMjM=', nodeTypes)).toEqual({ typename: 'ModelExecution', executionId: 'exec_abc123' });
+    expect(decodeGlobalId('TW9kZWxFeGVjdXRpb246ZXhlY19hYmMxMjM=', nodeTypes)).toEqual({
+      typename: 'ModelExecution',
+      executionId: 'exec_abc123',
+    });
   });
-
 });
 
 describe('malformed ids are BAD_USER_INPUT', () => {
@@ -114,7 +129,13 @@ describe('through the gateway', () => {
         taskExecution(executionId: $task) { id executionId }
         bulk(workflowId: $bwf, bulkId: $bulk) { id workflowId bulkId }
       }`,
-      variables: { wf: workflowId, ex: picks.completedImageExecution, task: picks.deepTaskChainLeaf, bwf: picks.completedBulk.workflowId, bulk: picks.completedBulk.bulkId },
+      variables: {
+        wf: workflowId,
+        ex: picks.completedImageExecution,
+        task: picks.deepTaskChainLeaf,
+        bwf: picks.completedBulk.workflowId,
+        bulk: picks.completedBulk.bulkId,
+      },
     });
     expect(body.errors).toBeUndefined();
     const data = body.data as Record<string, any>; // any: ad-hoc query shape
@@ -154,15 +175,23 @@ describe('through the gateway', () => {
 
     const { picks, workflows } = h.simulator.data;
     const running = workflows.find((w) => w.executionIds.includes(picks.runningExecution))!.id;
-    expect(examplesFrom(h.simulator.data).runningExecutionGlobalId).toBe(shipped('WorkflowExecution', JSON.stringify([running, picks.runningExecution])));
+    expect(examplesFrom(h.simulator.data).runningExecutionGlobalId).toBe(
+      shipped('WorkflowExecution', JSON.stringify([running, picks.runningExecution])),
+    );
   });
 
   it('answers a malformed id with BAD_USER_INPUT and no upstream call, per item in `nodes`', async () => {
     h.simulator.resetHits();
-    const single = await h.post({ query: `query($id: ID!) { node(id: $id) { id } }`, variables: { id: shipped('WorkflowExecution', 'nope') } });
+    const single = await h.post({
+      query: `query($id: ID!) { node(id: $id) { id } }`,
+      variables: { id: shipped('WorkflowExecution', 'nope') },
+    });
     expect(single.body.data).toEqual({ node: null });
     expect(codesOf(single.body)).toEqual(['BAD_USER_INPUT']);
-    const many = await h.post({ query: `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`, variables: { ids: ['%%%', shipped('User', '1')] } });
+    const many = await h.post({
+      query: `query($ids: [ID!]!) { nodes(ids: $ids) { id } }`,
+      variables: { ids: ['%%%', shipped('User', '1')] },
+    });
     expect(many.body.data).toEqual({ nodes: [null, null] });
     expect(codesOf(many.body)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT']);
     expect(h.simulator.totalHits()).toBe(0);
@@ -172,7 +201,9 @@ describe('through the gateway', () => {
     const { completedBulk } = h.simulator.data.picks;
     const client = sseClient(h.url);
     h.simulator.resetHits();
-    const sub = subscribe(client, ExecutionUpdated, { id: shipped('Bulk', JSON.stringify([completedBulk.workflowId, completedBulk.bulkId])) });
+    const sub = subscribe(client, ExecutionUpdated, {
+      id: shipped('Bulk', JSON.stringify([completedBulk.workflowId, completedBulk.bulkId])),
+    });
     await sub.done;
     expect(sub.events[0]?.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(h.simulator.totalHits()).toBe(0);

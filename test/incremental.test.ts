@@ -35,11 +35,23 @@ function sseEvents(body: string): Payload[] {
   return body
     .split('\n\n')
     .filter((event) => event.includes('event: next'))
-    .map((event) => JSON.parse(event.split('\n').find((line) => line.startsWith('data: '))!.slice(6)) as Payload);
+    .map(
+      (event) =>
+        JSON.parse(
+          event
+            .split('\n')
+            .find((line) => line.startsWith('data: '))!
+            .slice(6),
+        ) as Payload,
+    );
 }
 
 async function send(query: string, accept: string): Promise<{ contentType: string; body: string }> {
-  const response = await fetch(h.url, { method: 'POST', headers: { 'content-type': 'application/json', accept }, body: JSON.stringify({ query }) });
+  const response = await fetch(h.url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept },
+    body: JSON.stringify({ query }),
+  });
   expect(response.status).toBe(200);
   return { contentType: response.headers.get('content-type') ?? '', body: await response.text() };
 }
@@ -61,7 +73,10 @@ describe('@defer', () => {
     expect(first!.hasNext).toBe(true);
     const deferred = rest.flatMap((payload) => payload.incremental ?? []);
     expect(deferred.map((part) => part.path)).toEqual(
-      expect.arrayContaining([['workflowExecutions', 'edges', 0, 'node'], ['workflowExecutions', 'edges', 1, 'node']]),
+      expect.arrayContaining([
+        ['workflowExecutions', 'edges', 0, 'node'],
+        ['workflowExecutions', 'edges', 1, 'node'],
+      ]),
     );
     for (const part of deferred) {
       expect(part.label).toBe('slow');

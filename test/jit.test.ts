@@ -39,7 +39,13 @@ function documents(h: Harness): { name: string; query: string; variables?: Recor
     {
       name: 'nodes with a missing id (null item and its error)',
       query: `query($ids: [ID!]!) { nodes(ids: $ids) { __typename id ...on Execution { status } ...on TaskExecution { parent { executionId } } } }`,
-      variables: { ids: [encodeGlobalId({ typename: 'WorkflowExecution', workflowId, executionId: execution }), missing, encodeGlobalId({ typename: 'TaskExecution', executionId: data.taskExecutionIds[0]! })] },
+      variables: {
+        ids: [
+          encodeGlobalId({ typename: 'WorkflowExecution', workflowId, executionId: execution }),
+          missing,
+          encodeGlobalId({ typename: 'TaskExecution', executionId: data.taskExecutionIds[0]! }),
+        ],
+      },
     },
     {
       name: 'a task chain',
@@ -68,7 +74,9 @@ describe('GRAPHQL_JIT=true answers as graphql-js does', () => {
   });
 
   it('answers an upstream failure with the same partial data and error', async () => {
-    const body = { query: `{ models: modelExecutions(first: 2) { totalCount } workflows: workflowExecutions(workflowId: ${JSON.stringify(js.simulator.data.bigWorkflowId)}, first: 1) { totalCount } }` };
+    const body = {
+      query: `{ models: modelExecutions(first: 2) { totalCount } workflows: workflowExecutions(workflowId: ${JSON.stringify(js.simulator.data.bigWorkflowId)}, first: 1) { totalCount } }`,
+    };
     js.simulator.setFault('models', { fault: { kind: 'status', status: 404 }, times: 2 });
     const expected = await js.post(body);
     const actual = await jit.post(body);

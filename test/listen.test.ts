@@ -51,7 +51,10 @@ async function start(port: number, probe: string, env: Record<string, string> = 
   let log = '';
   child.stdout.on('data', (chunk: Buffer) => (log += chunk.toString()));
   for (let i = 0; i < 150 && child.exitCode === null; i++) {
-    const up = await fetch(`http://${probe}:${port}/health`).then((r) => r.ok, () => false);
+    const up = await fetch(`http://${probe}:${port}/health`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (up) return () => log;
     await new Promise((resolve) => setTimeout(resolve, 100));
   }

@@ -7,7 +7,16 @@
 import { describe, expect, it } from 'vitest';
 import { workflowsRoutes } from '../src/simulator/index.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
-import { eventually, execution, ExecutionUpdated, type LiveEvent, sleep, sseClient, subscribe, workflowExecutionId } from './helpers/live.ts';
+import {
+  eventually,
+  execution,
+  ExecutionUpdated,
+  type LiveEvent,
+  sleep,
+  sseClient,
+  subscribe,
+  workflowExecutionId,
+} from './helpers/live.ts';
 
 // A hundredth of the defaults (2 s → 15 s): 600 ms of these is a minute of the real thing.
 const scaled = { LIVE_POLL_MIN_MS: '20', LIVE_POLL_MAX_MS: '150', LIVE_LEASE_MS: '1000' };

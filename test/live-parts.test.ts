@@ -130,7 +130,12 @@ describe('the poll loop', () => {
   });
 
   it('turns a burst of prompts into one read per prompt gap', async () => {
-    const { loop, polls } = counting(createMemoryCoordination(), { minMs: 3_600_000, maxMs: 3_600_000, leaseMs: 7_200_000, promptGapMs: 100 });
+    const { loop, polls } = counting(createMemoryCoordination(), {
+      minMs: 3_600_000,
+      maxMs: 3_600_000,
+      leaseMs: 7_200_000,
+      promptGapMs: 100,
+    });
     loop.start();
     const started = Date.now();
     while (Date.now() - started < 450) {

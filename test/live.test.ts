@@ -72,7 +72,9 @@ describe('executionUpdated over SSE', () => {
   it('answers an already terminal execution with one event and completes', async () => {
     const { completedImageExecution } = h.simulator.data.picks;
     const client = sseClient(h.url);
-    const sub = subscribe(client, ExecutionUpdated, { id: workflowExecutionId(workflowOf(completedImageExecution), completedImageExecution) });
+    const sub = subscribe(client, ExecutionUpdated, {
+      id: workflowExecutionId(workflowOf(completedImageExecution), completedImageExecution),
+    });
     await sub.done;
     expect(sub.events.map((event) => execution(event)['status'])).toEqual(['COMPLETED']);
     client.dispose();
@@ -85,7 +87,9 @@ describe('executionUpdated over SSE', () => {
     await malformed.done;
     expect(malformed.events[0]?.errors?.[0]?.extensions?.['code']).toBe('BAD_USER_INPUT');
     expect(h.simulator.totalHits()).toBe(before);
-    const unknown = subscribe(client, ExecutionUpdated, { id: workflowExecutionId(h.simulator.data.workflows[0]!.id, '00000000-0000-4000-8000-000000000000') });
+    const unknown = subscribe(client, ExecutionUpdated, {
+      id: workflowExecutionId(h.simulator.data.workflows[0]!.id, '00000000-0000-4000-8000-000000000000'),
+    });
     await unknown.done;
     expect(unknown.events[0]?.errors?.[0]?.extensions).toMatchObject({ code: 'NOT_FOUND', upstream: 'workflows' });
     client.dispose();
@@ -96,7 +100,9 @@ describe('executionUpdated over SSE', () => {
     const own = await startHarness({ env: scaled });
     const { modelExecutionRunning, queuedTask } = own.simulator.data.picks;
     const client = sseClient(own.url);
-    const model = subscribe(client, ExecutionUpdated, { id: encodeGlobalId({ typename: 'ModelExecution', executionId: modelExecutionRunning }) });
+    const model = subscribe(client, ExecutionUpdated, {
+      id: encodeGlobalId({ typename: 'ModelExecution', executionId: modelExecutionRunning }),
+    });
     const task = subscribe(client, ExecutionUpdated, { id: encodeGlobalId({ typename: 'TaskExecution', executionId: queuedTask }) });
     await Promise.all([model.next(1), task.next(1)]);
     for (let i = 0; i < 30 && !(model.completed() && task.completed()); i++) {
@@ -106,7 +112,9 @@ describe('executionUpdated over SSE', () => {
     await Promise.all([model.done, task.done]);
     expect(execution(model.events.at(-1))).toMatchObject({ source: 'MODEL', status: 'COMPLETED', isTerminal: true });
     expect(execution(task.events.at(-1))).toMatchObject({ source: 'TASK', status: 'COMPLETED' });
-    expect(task.events.map((event) => execution(event)['upstreamStatus'])).toEqual(expect.arrayContaining(['queued', 'running', 'completed']));
+    expect(task.events.map((event) => execution(event)['upstreamStatus'])).toEqual(
+      expect.arrayContaining(['queued', 'running', 'completed']),
+    );
     expect(model.events.map((event) => execution(event)['upstreamStatus'])).toEqual(expect.arrayContaining(['processing', 'success']));
     client.dispose();
     await own.close();
@@ -126,7 +134,10 @@ describe('one shared poll per execution', () => {
     expect(await activeSubscriptions()).toBe(100);
     await sleep(600); // a scaled minute
     // The shared poll serves everyone: its calls carry no subscriber's request id.
-    const polls = h.simulator.requests().filter((r) => r.route === workflowsRoutes.detail).slice(1);
+    const polls = h.simulator
+      .requests()
+      .filter((r) => r.route === workflowsRoutes.detail)
+      .slice(1);
     expect(polls.length).toBeGreaterThan(0);
     for (const poll of polls) expect(poll.headers['x-request-id']).toBeUndefined();
     const elapsed = Date.now() - started;
@@ -346,7 +357,11 @@ describe('watchers (unit)', () => {
   it('a state on the bus is applied only by the watchers of its credential; a webhook’s (none) by all', async () => {
     const bus = createMemoryBus();
     // Polls an hour apart: only the bus changes what the subscribers see.
-    const watches = createWatches({ bus, coordination: createMemoryCoordination(), settings: { minMs: 3_600_000, maxMs: 3_600_000, leaseMs: 7_200_000 } });
+    const watches = createWatches({
+      bus,
+      coordination: createMemoryCoordination(),
+      settings: { minMs: 3_600_000, maxMs: 3_600_000, leaseMs: 7_200_000 },
+    });
     const { as } = recording(async () => ({ n: 0 }));
     const [a, b] = await Promise.all([watches.open(source, as('a')), watches.open(source, as('b'))]);
     await Promise.all([a.next(), b.next()]);

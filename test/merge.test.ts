@@ -34,7 +34,11 @@ function list(key: string, items: Item[], options: { total?: boolean; keep?: (it
     stream,
     state,
     insert: (...added: Item[]) => state.items.unshift(...[...added].sort((a, b) => b.at - a.at)),
-    remove: (id: string) => state.items.splice(state.items.findIndex((item) => item.id === id), 1),
+    remove: (id: string) =>
+      state.items.splice(
+        state.items.findIndex((item) => item.id === id),
+        1,
+      ),
   };
 }
 
@@ -84,8 +88,14 @@ describe('mergePage', () => {
   });
 
   it('breaks ties by the lists’ order, and counts a total when every list gives one', async () => {
-    const a = list('A', [{ id: 'a1', at: 5 }, { id: 'a2', at: 3 }]);
-    const b = list('B', [{ id: 'b1', at: 5 }, { id: 'b2', at: 4 }]);
+    const a = list('A', [
+      { id: 'a1', at: 5 },
+      { id: 'a2', at: 3 },
+    ]);
+    const b = list('B', [
+      { id: 'b1', at: 5 },
+      { id: 'b2', at: 4 },
+    ]);
     const page = await mergePage([a.stream, b.stream], {}, { ...merging, first: 10 });
     expect(page.edges.map((edge) => edge.item.id)).toEqual(['a1', 'b1', 'b2', 'a2']);
     expect(page).toMatchObject({ hasNextPage: false, totalCount: 4 });
@@ -115,7 +125,11 @@ describe('mergePage', () => {
     a.remove('a9');
     a.insert({ id: 'new1', at: 5000 }, { id: 'new2', at: 5001 });
     const second = await mergePage([a.stream], first.positions, { ...merging, first: 10 });
-    expect(second.edges.map((edge) => edge.item.id)).toEqual(items('a', 20, 1000, 10).slice(10).map((item) => item.id));
+    expect(second.edges.map((edge) => edge.item.id)).toEqual(
+      items('a', 20, 1000, 10)
+        .slice(10)
+        .map((item) => item.id),
+    );
   });
 
   it('stops a page at a list out of reads (a filter only the gateway applies), and resumes from what it read', async () => {
@@ -143,7 +157,7 @@ describe('mergePage', () => {
     expect(first).toMatchObject({ hasNextPage: true, totalCount: null });
     b.state.fail = null;
     const rest: string[] = [];
-    for (let after = first.positions; ; ) {
+    for (let after = first.positions; ;) {
       const page = await mergePage([a.stream, b.stream], after, { ...merging, first: 10 });
       rest.push(...page.edges.map((edge) => edge.item.id));
       if (!page.hasNextPage) break;
@@ -157,7 +171,10 @@ describe('mergePage', () => {
 
 describe('the feed cursor', () => {
   it('refuses another filter’s cursor, unknown lists and bad positions', () => {
-    const cursor = encodeFeedCursor('digest-a', { A: { offset: 3, boundary: { id: 'x', at: 5 }, done: false }, B: { offset: 7, boundary: null, done: true } });
+    const cursor = encodeFeedCursor('digest-a', {
+      A: { offset: 3, boundary: { id: 'x', at: 5 }, done: false },
+      B: { offset: 7, boundary: null, done: true },
+    });
     expect(decodeFeedCursor(cursor, 'digest-a', ['A', 'B'])).toEqual({
       A: { offset: 3, boundary: { id: 'x', at: 5 }, done: false },
       B: { offset: 7, boundary: null, done: true },
@@ -173,8 +190,18 @@ describe('the feed cursor', () => {
     expect(code(() => decodeFeedCursor(cursor, 'digest-b', ['A', 'B']))).toBe('BAD_USER_INPUT');
     expect(code(() => decodeFeedCursor(cursor, 'digest-a', ['A']))).toBe('BAD_USER_INPUT');
     const forged = (streams: unknown) => Buffer.from(`feed1:${JSON.stringify({ f: 'd', s: streams })}`).toString('base64url');
-    for (const bad of [{ A: [-1, 'x', 1] }, { A: [1, 'x', 'soon'] }, { A: [0, 'x', 1] }, { A: [2, null, null] }, { A: 'done' }, { A: [1, 'x'.repeat(600), 1] }]) {
-      expect(code(() => decodeFeedCursor(forged(bad), 'd', ['A'])), JSON.stringify(bad)).toBe('BAD_USER_INPUT');
+    for (const bad of [
+      { A: [-1, 'x', 1] },
+      { A: [1, 'x', 'soon'] },
+      { A: [0, 'x', 1] },
+      { A: [2, null, null] },
+      { A: 'done' },
+      { A: [1, 'x'.repeat(600), 1] },
+    ]) {
+      expect(
+        code(() => decodeFeedCursor(forged(bad), 'd', ['A'])),
+        JSON.stringify(bad),
+      ).toBe('BAD_USER_INPUT');
     }
     expect(code(() => decodeFeedCursor('b2Zmc2V0OjQ', 'd', ['A']))).toBe('BAD_USER_INPUT'); // another connection's cursor
   });

@@ -56,11 +56,18 @@ const hits = (route: string) => h.simulator.hits()[route] ?? 0;
 
 describe('triggerWorkflow', () => {
   it('triggers, then the execution is watched to completion by webhook, the gateway’s own URL passed as webhook_url', async () => {
-    const { body, status } = await h.post({ query: Trigger, variables: { workflowId, inputs: { prompt: 'a lighthouse at dawn', style: 'watercolor' }, versionId: 'v2' } });
+    const { body, status } = await h.post({
+      query: Trigger,
+      variables: { workflowId, inputs: { prompt: 'a lighthouse at dawn', style: 'watercolor' }, versionId: 'v2' },
+    });
     expect(status).toBe(200);
     const trigger = body.data!['triggerWorkflow'] as Record<string, unknown>;
     expect(trigger).toMatchObject({ accepted: true, status: 'PENDING', upstreamStatus: 'queued', message: null });
-    expect(trigger['execution']).toMatchObject({ executionId: trigger['executionId'], workflowName: 'Text to Image Generator', status: 'RUNNING' });
+    expect(trigger['execution']).toMatchObject({
+      executionId: trigger['executionId'],
+      workflowName: 'Text to Image Generator',
+      status: 'RUNNING',
+    });
     // Only list summaries carry the version (README): the one asked for.
     expect(h.simulator.data.workflowExecutionSummary(trigger['executionId'] as string)!['version_id']).toBe('v2');
     const sent = h.simulator.requests().find((request) => request.route === workflowsRoutes.trigger)!;
@@ -78,7 +85,9 @@ describe('triggerWorkflow', () => {
     await sub.done;
     expect(execution(sub.events.at(-1))).toMatchObject({ status: 'COMPLETED', isTerminal: true });
     // No WEBHOOK_SECRET here: the webhook prompted a re-read (202), which found the completion.
-    expect(h.simulator.webhooks()).toEqual([expect.objectContaining({ executionId: trigger['executionId'], status: 'completed', attempt: 1, responseStatus: 202 })]);
+    expect(h.simulator.webhooks()).toEqual([
+      expect.objectContaining({ executionId: trigger['executionId'], status: 'completed', attempt: 1, responseStatus: 202 }),
+    ]);
     client.dispose();
   });
 
@@ -119,9 +128,18 @@ describe('bulkTriggerWorkflow', () => {
   it('returns the bulk and one result per input, accepted and refused alike', async () => {
     const inputs = [{ prompt: 'a koi pond' }, { style: 'no prompt here' }, { prompt: 'a red fox', style: 'line art' }];
     const { body } = await h.post({ query: BulkTrigger, variables: { workflowId, inputs } });
-    const bulk = body.data!['bulkTriggerWorkflow'] as { bulkId: string; bulk: { progress: Record<string, unknown> }; items: Record<string, unknown>[] };
+    const bulk = body.data!['bulkTriggerWorkflow'] as {
+      bulkId: string;
+      bulk: { progress: Record<string, unknown> };
+      items: Record<string, unknown>[];
+    };
     expect(bulk.items.map((item) => item['accepted'])).toEqual([true, false, true]);
-    expect(bulk.items[1]).toMatchObject({ executionId: null, status: 'FAILED', upstreamStatus: 'failed', message: "invalid input: missing required field 'prompt'" });
+    expect(bulk.items[1]).toMatchObject({
+      executionId: null,
+      status: 'FAILED',
+      upstreamStatus: 'failed',
+      message: "invalid input: missing required field 'prompt'",
+    });
     expect(bulk.bulk.progress).toMatchObject({ total: 2, running: 2, isComplete: false });
     const listed = h.simulator.data.workflowExecution(bulk.items[0]!['executionId'] as string)!;
     expect(listed['bulk_id']).toBe(bulk.bulkId);
@@ -146,10 +164,19 @@ describe('cancelTaskExecution', () => {
     const cancel = body.data!['cancelTaskExecution'] as Record<string, unknown>;
     expect(cancel).toMatchObject({ executionId: parent, status: 'RUNNING', upstreamStatus: 'pending_cancel' });
     expect(cancel['cancelledAt']).toEqual(expect.any(String));
-    expect(cancel['execution']).toMatchObject({ upstreamStatus: 'pending_cancel', cancelledBy: 'manual', parent: { upstreamStatus: 'pending_cancel' }, root: { upstreamStatus: 'pending_cancel' } });
+    expect(cancel['execution']).toMatchObject({
+      upstreamStatus: 'pending_cancel',
+      cancelledBy: 'manual',
+      parent: { upstreamStatus: 'pending_cancel' },
+      root: { upstreamStatus: 'pending_cancel' },
+    });
     expect(own.simulator.data.taskExecution(leaf)!['status']).toBe('pending_cancel');
     own.simulator.advance(3000);
-    expect([leaf, parent, root].map((id) => own.simulator.data.taskExecution(id)!['status'])).toEqual(['cancelled', 'cancelled', 'cancelled']);
+    expect([leaf, parent, root].map((id) => own.simulator.data.taskExecution(id)!['status'])).toEqual([
+      'cancelled',
+      'cancelled',
+      'cancelled',
+    ]);
     await own.close();
   });
 

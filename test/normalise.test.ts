@@ -23,7 +23,12 @@ import { parseCancelPrediction, parseModelExecutionList, parsePrediction } from 
 import { taskRunsParams } from '../src/upstreams/tasks/client.ts';
 import { normaliseCancelExecution, normaliseTaskExecution, normaliseTaskRuns } from '../src/upstreams/tasks/normalise.ts';
 import { parseCancelExecution, parseTaskExecution, parseTaskRuns } from '../src/upstreams/tasks/wire.ts';
-import { normaliseExecutionDetails, normaliseExecutionList, normaliseTrigger, normaliseWorkflow } from '../src/upstreams/workflows/normalise.ts';
+import {
+  normaliseExecutionDetails,
+  normaliseExecutionList,
+  normaliseTrigger,
+  normaliseWorkflow,
+} from '../src/upstreams/workflows/normalise.ts';
 import {
   parseBulkTriggerResponse,
   parseExecutionDetails,
@@ -60,13 +65,27 @@ const bulkJson = fixture('flows-bulk');
 
 describe('status normalisation (CONTRACT.md table)', () => {
   const table: [string, model.ExecutionStatus][] = [
-    ['pending', 'PENDING'], ['queued', 'PENDING'], ['claimed', 'PENDING'], ['created', 'PENDING'], ['starting', 'PENDING'],
-    ['running', 'RUNNING'], ['processing', 'RUNNING'], ['waiting', 'RUNNING'], ['pending_cancel', 'RUNNING'],
-    ['completed', 'COMPLETED'], ['success', 'COMPLETED'], ['succeeded', 'COMPLETED'],
-    ['failed', 'FAILED'], ['error', 'FAILED'],
-    ['cancelled', 'CANCELLED'], ['canceled', 'CANCELLED'],
-    ['SUCCESS', 'COMPLETED'], ['Pending_Cancel', 'RUNNING'], ['Cancelled', 'CANCELLED'],
-    ['exploded', 'UNKNOWN'], ['', 'UNKNOWN'],
+    ['pending', 'PENDING'],
+    ['queued', 'PENDING'],
+    ['claimed', 'PENDING'],
+    ['created', 'PENDING'],
+    ['starting', 'PENDING'],
+    ['running', 'RUNNING'],
+    ['processing', 'RUNNING'],
+    ['waiting', 'RUNNING'],
+    ['pending_cancel', 'RUNNING'],
+    ['completed', 'COMPLETED'],
+    ['success', 'COMPLETED'],
+    ['succeeded', 'COMPLETED'],
+    ['failed', 'FAILED'],
+    ['error', 'FAILED'],
+    ['cancelled', 'CANCELLED'],
+    ['canceled', 'CANCELLED'],
+    ['SUCCESS', 'COMPLETED'],
+    ['Pending_Cancel', 'RUNNING'],
+    ['Cancelled', 'CANCELLED'],
+    ['exploded', 'UNKNOWN'],
+    ['', 'UNKNOWN'],
   ];
   it.each(table)('%s → %s', (upstream, expected) => {
     expect(normaliseStatus(upstream)).toBe(expected);
@@ -174,7 +193,16 @@ describe('workflows detail (docs/upstreams.md page 000)', () => {
     const result = normaliseExecutionDetails(
       parseExecutionDetails({ execution_id: 'e', workflow_id: 'w', status: 'running', started_at: null, completed_at: '' }),
     );
-    expect(result).toMatchObject({ steps: null, progressPercent: null, startedAt: null, completedAt: null, createdAt: null, durationMs: null, error: null, bulkId: null });
+    expect(result).toMatchObject({
+      steps: null,
+      progressPercent: null,
+      startedAt: null,
+      completedAt: null,
+      createdAt: null,
+      durationMs: null,
+      error: null,
+      bulkId: null,
+    });
   });
 });
 
@@ -233,8 +261,20 @@ describe('flows bulk (docs/upstreams.md page 003)', () => {
     });
     const running = map.get(ids[1] ?? '');
     expect(running).toMatchObject({ status: 'RUNNING', output: null, progressPercent: 50, completedAt: null });
-    expect(running?.steps?.[0]).toMatchObject({ stepId: 'step1', name: 'Write the story', output: { title: 'Judge Whiskers', pages: 3 }, params: { user_prompt: 'a cat who becomes a judge' } });
-    expect(running?.steps?.[1]).toMatchObject({ stepId: 'step2', status: 'PENDING', input: null, output: null, primary: null, params: null });
+    expect(running?.steps?.[0]).toMatchObject({
+      stepId: 'step1',
+      name: 'Write the story',
+      output: { title: 'Judge Whiskers', pages: 3 },
+      params: { user_prompt: 'a cat who becomes a judge' },
+    });
+    expect(running?.steps?.[1]).toMatchObject({
+      stepId: 'step2',
+      status: 'PENDING',
+      input: null,
+      output: null,
+      primary: null,
+      params: null,
+    });
   });
 
   it('never copies api_key, organization_id or source_ip_address', () => {
@@ -257,7 +297,12 @@ describe('flows bulk (docs/upstreams.md page 003)', () => {
 
   it('decodes a JSON string literal output once', () => {
     const execution = normaliseBulkExecution(
-      { execution_id: 'e', status: 'completed', output: '"{\\"a\\": 1}"', step_results: [{ step_id: 's', output: '"\\"hi\\""', input: 'not json' }] },
+      {
+        execution_id: 'e',
+        status: 'completed',
+        output: '"{\\"a\\": 1}"',
+        step_results: [{ step_id: 's', output: '"\\"hi\\""', input: 'not json' }],
+      },
       'w',
     );
     expect(execution.output).toBe('{"a": 1}');
@@ -284,11 +329,15 @@ describe('models (docs/upstreams.md page 002 and prediction)', () => {
       errorClassification: null,
       durationMs: 13_000,
     });
-    expect(normaliseModelExecutionList(parseModelExecutionList(fixture('models-list')), { offset: 122, limit: 20 }).hasNextPage).toBe(false);
+    expect(normaliseModelExecutionList(parseModelExecutionList(fixture('models-list')), { offset: 122, limit: 20 }).hasNextPage).toBe(
+      false,
+    );
   });
 
   it('maps error classification and failures', () => {
-    expect(normaliseModelExecution({ id: 'a', status: 'failed', error_classification: 'provider_rate_limit', error: 'Too many requests' })).toMatchObject({
+    expect(
+      normaliseModelExecution({ id: 'a', status: 'failed', error_classification: 'provider_rate_limit', error: 'Too many requests' }),
+    ).toMatchObject({
       errorClassification: 'PROVIDER_RATE_LIMIT',
       error: { message: 'Too many requests', cause: null, classification: 'PROVIDER_RATE_LIMIT' },
     });
@@ -297,7 +346,11 @@ describe('models (docs/upstreams.md page 002 and prediction)', () => {
       cause: null,
       classification: 'UNKNOWN',
     });
-    expect(normaliseModelExecution({ id: 'c', status: 'failed' }).error).toEqual({ message: 'Model execution failed', cause: null, classification: null });
+    expect(normaliseModelExecution({ id: 'c', status: 'failed' }).error).toEqual({
+      message: 'Model execution failed',
+      cause: null,
+      classification: null,
+    });
     expect(normaliseModelExecution({ id: 'd', output: '["u1"]' }).output).toEqual(['u1']);
   });
 
@@ -312,18 +365,36 @@ describe('models (docs/upstreams.md page 002 and prediction)', () => {
       output: 'https://storage.example.com/predictions/abc123/image.jpg',
     });
     expect(strings(prediction).filter((s) => s.includes('api.eachlabs.ai'))).toEqual([]);
-    expect(normalisePrediction(parsePrediction({ status: 'processing', model: 'flux' }), 'asked')).toMatchObject({ executionId: 'asked', model: 'flux', status: 'RUNNING', isTerminal: false });
+    expect(normalisePrediction(parsePrediction({ status: 'processing', model: 'flux' }), 'asked')).toMatchObject({
+      executionId: 'asked',
+      model: 'flux',
+      status: 'RUNNING',
+      isTerminal: false,
+    });
   });
 
   it('builds the list query string parameters', () => {
     expect(
       modelListParams({
-        offset: 20, limit: 10, model: 'flux', statuses: ['failed', 'error'], errorClassifications: ['unknown', 'provider_auth'],
-        from: new Date('2026-01-01T00:00:00Z'), to: null, workflowId: null,
+        offset: 20,
+        limit: 10,
+        model: 'flux',
+        statuses: ['failed', 'error'],
+        errorClassifications: ['unknown', 'provider_auth'],
+        from: new Date('2026-01-01T00:00:00Z'),
+        to: null,
+        workflowId: null,
       }),
     ).toEqual({
-      limit: 10, offset: 20, model: 'flux', status: 'failed,error', workflow_id: null, workflow_execution_id: null,
-      error_classification: 'unknown,provider_auth', from: '2026-01-01T00:00:00.000Z', to: null,
+      limit: 10,
+      offset: 20,
+      model: 'flux',
+      status: 'failed,error',
+      workflow_id: null,
+      workflow_execution_id: null,
+      error_classification: 'unknown,provider_auth',
+      from: '2026-01-01T00:00:00.000Z',
+      to: null,
     });
   });
 });
@@ -361,10 +432,17 @@ describe('tasks (docs/upstreams.md page 004)', () => {
   });
 
   it('maps a failure, a cancellation and Polos-only statuses', () => {
-    const failed = normaliseTaskExecution(parseTaskExecution({ ...fixture('tasks-execution'), status: 'failed', error: 'boom', result: null }));
+    const failed = normaliseTaskExecution(
+      parseTaskExecution({ ...fixture('tasks-execution'), status: 'failed', error: 'boom', result: null }),
+    );
     expect(failed.error).toEqual({ message: 'boom', cause: null, classification: null });
     const cancelling = normaliseTaskExecution(
-      parseTaskExecution({ ...fixture('tasks-execution'), status: 'pending_cancel', cancelled_at: '2026-02-24T10:00:05+00:00', cancelled_by: 'manual' }),
+      parseTaskExecution({
+        ...fixture('tasks-execution'),
+        status: 'pending_cancel',
+        cancelled_at: '2026-02-24T10:00:05+00:00',
+        cancelled_by: 'manual',
+      }),
     );
     expect(cancelling).toMatchObject({ status: 'RUNNING', isTerminal: false, cancelledBy: 'manual' });
     expect(cancelling.cancelledAt?.toISOString()).toBe('2026-02-24T10:00:05.000Z');
@@ -387,7 +465,10 @@ describe('task runs list (docs/upstreams.md D5)', () => {
   };
 
   it('maps a run: what it carries, and null (unknown) for what only the execution says', () => {
-    const page = normaliseTaskRuns(parseTaskRuns([run, { ...run, id: 'b', status: 'failed', error: 'boom', result: null }]), { offset: 0, limit: 2 });
+    const page = normaliseTaskRuns(parseTaskRuns([run, { ...run, id: 'b', status: 'failed', error: 'boom', result: null }]), {
+      offset: 0,
+      limit: 2,
+    });
     expect(page).toMatchObject({ totalCount: null, hasNextPage: true }); // a full page of a list without a total
     expect(page.items[0]).toMatchObject({
       source: 'TASK',
@@ -439,7 +520,16 @@ describe('workflow (docs/upstreams.md A5)', () => {
       trigger_count: 42,
       created_at: '2025-12-01T10:00:00Z',
       updated_at: '2025-12-07T15:30:00Z',
-      versions: [{ version_id: 'v2', slug: 'text-to-image-generator', production: true, trigger_count: 15, status: 'active', definition: { steps: [] } }],
+      versions: [
+        {
+          version_id: 'v2',
+          slug: 'text-to-image-generator',
+          production: true,
+          trigger_count: 15,
+          status: 'active',
+          definition: { steps: [] },
+        },
+      ],
     });
     const workflow = normaliseWorkflow(wire);
     expect(workflow).toMatchObject({
@@ -452,7 +542,12 @@ describe('workflow (docs/upstreams.md A5)', () => {
       versions: [{ versionId: 'v2', production: true, triggerCount: 15, status: 'active', createdAt: null }],
     });
     expect(JSON.stringify(wire)).not.toContain('definition');
-    expect(normaliseWorkflow(parseWorkflowDetail({ workflow_id: 'w', name: 'n' }))).toMatchObject({ description: null, slug: null, versions: [], categories: [] });
+    expect(normaliseWorkflow(parseWorkflowDetail({ workflow_id: 'w', name: 'n' }))).toMatchObject({
+      description: null,
+      slug: null,
+      versions: [],
+      categories: [],
+    });
     expect(thrown(() => parseWorkflowDetail({ name: 'n' })).extensions).toMatchObject({ code: 'UPSTREAM_ERROR', upstream: 'workflows' });
   });
 
@@ -486,7 +581,9 @@ describe('wire validators', () => {
 
   it('accepts extra fields, nulls and absent optional fields', () => {
     expect(() => parseExecutionDetails({ execution_id: 'e', workflow_id: 'w', status: 'x', bulk_id: null, extra: [1] })).not.toThrow();
-    expect(() => parseBulkResponse({ executions: [{ execution_id: 'e', parameters: null, step_results: null, output_json: null }] })).not.toThrow();
+    expect(() =>
+      parseBulkResponse({ executions: [{ execution_id: 'e', parameters: null, step_results: null, output_json: null }] }),
+    ).not.toThrow();
     expect(() => parseTaskExecution(fixture('tasks-execution'))).not.toThrow();
   });
 });
@@ -526,12 +623,24 @@ describe('wire schemas, host by host', () => {
   const wrongTypes: [model.UpstreamName, string, () => unknown][] = [
     ['workflows', 'detail execution_id', () => parseExecutionDetails({ ...detailJson, execution_id: { leak } })],
     ['workflows', 'step status', () => parseExecutionDetails({ ...detailJson, step_outputs: { s: { ...detailStep, status: [leak] } } })],
-    ['workflows', 'summary created_at', () => parseListExecutionsResponse({ ...listJson, executions: [{ ...summaryJson, created_at: [leak] }] })],
+    [
+      'workflows',
+      'summary created_at',
+      () => parseListExecutionsResponse({ ...listJson, executions: [{ ...summaryJson, created_at: [leak] }] }),
+    ],
     ['workflows', 'trigger status', () => parseTriggerResponse({ execution_id: leak, status: 202 })],
     ['workflows', 'bulk trigger bulk_id', () => parseBulkTriggerResponse({ bulk_id: [leak], executions: [] })],
     ['flows', 'execution_id', () => parseBulkResponse({ ...bulkJson, executions: [{ ...bulkExecutionJson, execution_id: 42 }] })],
-    ['flows', 'parameter name', () => parseBulkResponse({ executions: [{ ...bulkExecutionJson, parameters: [{ name: 7, value: leak }] }] })],
-    ['flows', 'step step_id', () => parseBulkResponse({ executions: [{ ...bulkExecutionJson, step_results: [{ ...bulkStepJson, step_id: [leak] }] }] })],
+    [
+      'flows',
+      'parameter name',
+      () => parseBulkResponse({ executions: [{ ...bulkExecutionJson, parameters: [{ name: 7, value: leak }] }] }),
+    ],
+    [
+      'flows',
+      'step step_id',
+      () => parseBulkResponse({ executions: [{ ...bulkExecutionJson, step_results: [{ ...bulkStepJson, step_id: [leak] }] }] }),
+    ],
     ['models', 'list item id', () => parseModelExecutionList({ ...modelsListJson, executions: [{ ...modelItemJson, id: { leak } }] })],
     ['models', 'list executions', () => parseModelExecutionList({ executions: leak })],
     ['tasks', 'retry_count', () => parseTaskExecution({ ...tasksJson, retry_count: leak })],
@@ -552,7 +661,15 @@ describe('wire schemas, host by host', () => {
     for (const metadata of nulledAndAbsent(detailMetadata, ['model', 'version', 'params'])) {
       for (const step of nulledAndAbsent({ ...detailStep, metadata }, ['started_at', 'completed_at', 'output', 'primary', 'input'])) {
         const steps = normaliseExecutionDetails(parseExecutionDetails({ ...detailJson, step_outputs: { s: step } })).steps;
-        expect(steps?.[0]).toMatchObject({ stepId: 'step1', startedAt: null, input: null, output: null, primary: null, model: null, params: null });
+        expect(steps?.[0]).toMatchObject({
+          stepId: 'step1',
+          startedAt: null,
+          input: null,
+          output: null,
+          primary: null,
+          model: null,
+          params: null,
+        });
       }
     }
     for (const step of nulledAndAbsent(detailStep, ['metadata'])) {
@@ -562,7 +679,13 @@ describe('wire schemas, host by host', () => {
     const detailOptional = ['bulk_id', 'started_at', 'completed_at', 'inputs', 'step_outputs', 'output', 'error', 'error_cause'];
     for (const detail of nulledAndAbsent(detailJson, detailOptional)) {
       expect(normaliseExecutionDetails(parseExecutionDetails(detail))).toMatchObject({
-        executionId: '69ae8c7b-7500-4a45-b7c0-348b8cc2665b', bulkId: null, inputs: null, steps: null, output: null, error: null, startedAt: null,
+        executionId: '69ae8c7b-7500-4a45-b7c0-348b8cc2665b',
+        bulkId: null,
+        inputs: null,
+        steps: null,
+        output: null,
+        error: null,
+        startedAt: null,
       });
     }
     for (const summary of nulledAndAbsent(summaryJson, ['started_at', 'ended_at', 'inputs'])) {
@@ -572,8 +695,17 @@ describe('wire schemas, host by host', () => {
         expect(page.items[0]).toMatchObject({ executionId: 'exec-1', startedAt: null, completedAt: null });
       }
     }
-    for (const trigger of nulledAndAbsent({ status: 'failed', execution_id: 'e', started_at: 'x', message: 'm' }, ['execution_id', 'started_at', 'message'])) {
-      expect(normaliseTrigger(parseTriggerResponse(trigger))).toMatchObject({ executionId: null, status: 'FAILED', startedAt: null, message: null });
+    for (const trigger of nulledAndAbsent({ status: 'failed', execution_id: 'e', started_at: 'x', message: 'm' }, [
+      'execution_id',
+      'started_at',
+      'message',
+    ])) {
+      expect(normaliseTrigger(parseTriggerResponse(trigger))).toMatchObject({
+        executionId: null,
+        status: 'FAILED',
+        startedAt: null,
+        message: null,
+      });
       expect(parseBulkTriggerResponse({ bulk_id: 'b', executions: [trigger] }).executions).toHaveLength(1);
     }
   });
@@ -582,42 +714,86 @@ describe('wire schemas, host by host', () => {
     const stepOptional = ['step_name', 'model', 'version', 'started_at', 'ended_at', 'status', 'output', 'output_json', 'input'];
     for (const step of nulledAndAbsent(bulkStepJson, stepOptional)) {
       const execution = parseBulkResponse({ executions: [{ ...bulkExecutionJson, step_results: [step] }] }).executions[0];
-      expect(normaliseBulkExecution(execution!, 'w').steps?.[0]).toMatchObject({ stepId: 'step2', name: null, status: 'UNKNOWN', input: null, output: null, model: null });
+      expect(normaliseBulkExecution(execution!, 'w').steps?.[0]).toMatchObject({
+        stepId: 'step2',
+        name: null,
+        status: 'UNKNOWN',
+        input: null,
+        output: null,
+        model: null,
+      });
     }
     for (const parameter of nulledAndAbsent({ name: 'story', value: 'x' }, ['value'])) {
       const execution = parseBulkResponse({ executions: [{ ...bulkExecutionJson, parameters: [parameter] }] }).executions[0];
       expect(normaliseBulkExecution(execution!, 'w').inputs).toEqual({ story: null });
     }
     const executionOptional = [
-      'flow_id', 'flow_name', 'average_percent', 'parameters', 'step_results', 'status', 'output', 'output_json', 'created_at', 'started_at', 'ended_at',
+      'flow_id',
+      'flow_name',
+      'average_percent',
+      'parameters',
+      'step_results',
+      'status',
+      'output',
+      'output_json',
+      'created_at',
+      'started_at',
+      'ended_at',
     ];
     for (const execution of nulledAndAbsent(bulkExecutionJson, executionOptional)) {
       for (const response of nulledAndAbsent({ executions: [execution] }, ['status', 'total'])) {
         const parsed = parseBulkResponse(response).executions[0];
         expect(normaliseBulkExecution(parsed!, 'w')).toMatchObject({
-          workflowId: 'w', workflowName: null, progressPercent: null, inputs: null, steps: null, output: null, status: 'UNKNOWN',
+          workflowId: 'w',
+          workflowName: null,
+          progressPercent: null,
+          inputs: null,
+          steps: null,
+          output: null,
+          status: 'UNKNOWN',
         });
       }
     }
   });
 
   it('models: optional fields may be null or absent', () => {
-    const itemOptional = Object.keys(modelItemJson).filter((key) => key !== 'id').concat('error_classification', 'error');
+    const itemOptional = Object.keys(modelItemJson)
+      .filter((key) => key !== 'id')
+      .concat('error_classification', 'error');
     for (const item of nulledAndAbsent(modelItemJson, itemOptional)) {
       for (const list of nulledAndAbsent({ executions: [item] }, ['total_count', 'offset', 'limit'])) {
         const page = normaliseModelExecutionList(parseModelExecutionList(list), { offset: 0, limit: 1 });
         expect(page).toMatchObject({ totalCount: null, hasNextPage: true });
-        expect(page.items[0]).toMatchObject({ executionId: 'exec_abc123', model: null, cost: null, output: null, workflowId: null, error: null });
+        expect(page.items[0]).toMatchObject({
+          executionId: 'exec_abc123',
+          model: null,
+          cost: null,
+          output: null,
+          workflowId: null,
+          error: null,
+        });
       }
     }
     for (const metrics of nulledAndAbsent(predictionJson['metrics'] as Json, ['predict_time', 'cost'])) {
-      expect(normalisePrediction(parsePrediction({ ...predictionJson, metrics }), 'asked')).toMatchObject({ cost: null, runTimeSeconds: null });
+      expect(normalisePrediction(parsePrediction({ ...predictionJson, metrics }), 'asked')).toMatchObject({
+        cost: null,
+        runTimeSeconds: null,
+      });
     }
     for (const prediction of nulledAndAbsent(predictionJson, Object.keys(predictionJson).concat('model', 'error'))) {
-      expect(normalisePrediction(parsePrediction(prediction), 'asked')).toMatchObject({ executionId: 'asked', model: null, output: null, cost: null });
+      expect(normalisePrediction(parsePrediction(prediction), 'asked')).toMatchObject({
+        executionId: 'asked',
+        model: null,
+        output: null,
+        cost: null,
+      });
     }
     for (const answer of nulledAndAbsent({ status: 's', message: 'm', predictionID: 'p' }, ['status', 'message', 'predictionID'])) {
-      expect(normaliseCancelPrediction(parseCancelPrediction(answer), 'asked')).toMatchObject({ executionId: 'asked', upstreamStatus: '', message: null });
+      expect(normaliseCancelPrediction(parseCancelPrediction(answer), 'asked')).toMatchObject({
+        executionId: 'asked',
+        upstreamStatus: '',
+        message: null,
+      });
     }
   });
 
@@ -627,11 +803,21 @@ describe('wire schemas, host by host', () => {
     expect(optional).toHaveLength(19);
     for (const execution of nulledAndAbsent(tasksJson, optional)) {
       expect(normaliseTaskExecution(parseTaskExecution(execution))).toMatchObject({
-        executionId: '3f2c9a4e-8b1d-4e6f-a2c3-5d7e9f0a1b2c', payload: null, result: null, queueName: null, runTimeoutSeconds: null, startedAt: null, error: null,
+        executionId: '3f2c9a4e-8b1d-4e6f-a2c3-5d7e9f0a1b2c',
+        payload: null,
+        result: null,
+        queueName: null,
+        runTimeoutSeconds: null,
+        startedAt: null,
+        error: null,
       });
     }
     for (const answer of nulledAndAbsent({ execution_id: 'e', status: 'pending_cancel', cancelled_at: 'x' }, ['cancelled_at'])) {
-      expect(normaliseCancelExecution(parseCancelExecution(answer))).toMatchObject({ executionId: 'e', status: 'RUNNING', cancelledAt: null });
+      expect(normaliseCancelExecution(parseCancelExecution(answer))).toMatchObject({
+        executionId: 'e',
+        status: 'RUNNING',
+        cancelledAt: null,
+      });
     }
   });
 
@@ -641,11 +827,16 @@ describe('wire schemas, host by host', () => {
     const list = withExtra({ ...listJson, executions: [withExtra(summaryJson)] });
     expect(parseListExecutionsResponse(list)).toEqual(parseListExecutionsResponse({ ...listJson, executions: [summaryJson] }));
     const trigger = { execution_id: 'e', status: 'queued' };
-    expect(parseBulkTriggerResponse(withExtra({ bulk_id: 'b', executions: [withExtra(trigger)] }))).toEqual({ bulk_id: 'b', executions: [trigger] });
+    expect(parseBulkTriggerResponse(withExtra({ bulk_id: 'b', executions: [withExtra(trigger)] }))).toEqual({
+      bulk_id: 'b',
+      executions: [trigger],
+    });
 
     const parameter = { name: 'story', value: 'x' };
     const execution = { ...bulkExecutionJson, parameters: [parameter], step_results: [bulkStepJson] };
-    const bulk = withExtra({ executions: [withExtra({ ...execution, parameters: [withExtra(parameter)], step_results: [withExtra(bulkStepJson)] })] });
+    const bulk = withExtra({
+      executions: [withExtra({ ...execution, parameters: [withExtra(parameter)], step_results: [withExtra(bulkStepJson)] })],
+    });
     expect(parseBulkResponse(bulk)).toEqual(parseBulkResponse({ executions: [execution] }));
 
     const models = withExtra({ ...modelsListJson, executions: [withExtra(modelItemJson)] });
@@ -656,7 +847,12 @@ describe('wire schemas, host by host', () => {
 
     expect(parseTaskExecution(withExtra(tasksJson))).toEqual(parseTaskExecution(tasksJson));
     expect(parseCancelExecution(withExtra({ execution_id: 'e', status: 's' }))).toEqual({ execution_id: 'e', status: 's' });
-    for (const parsed of [parseExecutionDetails(detail), parseBulkResponse(bulk), parseModelExecutionList(models), parseTaskExecution(withExtra(tasksJson))]) {
+    for (const parsed of [
+      parseExecutionDetails(detail),
+      parseBulkResponse(bulk),
+      parseModelExecutionList(models),
+      parseTaskExecution(withExtra(tasksJson)),
+    ]) {
       expect(strings(parsed)).not.toContain('undocumented');
     }
   });
@@ -701,10 +897,14 @@ describe('http mapping (no network)', () => {
 
   it('maps statuses to contract codes without echoing bodies', () => {
     const code = (status: number, body = '', headers = {}) => errorForStatus('models', status, headers, body, { now: 0 });
-    expect(code(400, '{"error":"invalid bulk_id format"}').message).toBe('The models upstream rejected the request: invalid bulk_id format');
+    expect(code(400, '{"error":"invalid bulk_id format"}').message).toBe(
+      'The models upstream rejected the request: invalid bulk_id format',
+    );
     expect(code(400, '<html>https://internal.example/x</html>').message).toBe('The models upstream rejected the request');
     expect(code(400, '{"error":"key sk_123456 is bad"}', {}).extensions['code']).toBe('BAD_USER_INPUT');
-    expect(errorForStatus('models', 400, {}, '{"error":"key sk_123456 is bad"}', { secrets: ['sk_123456'] }).message).not.toContain('sk_123456');
+    expect(errorForStatus('models', 400, {}, '{"error":"key sk_123456 is bad"}', { secrets: ['sk_123456'] }).message).not.toContain(
+      'sk_123456',
+    );
     expect(code(401).extensions).toMatchObject({ code: 'UNAUTHENTICATED', upstream: 'models' });
     expect(code(403).extensions['code']).toBe('UNAUTHENTICATED');
     expect(code(404).extensions['code']).toBe('NOT_FOUND');
@@ -718,11 +918,14 @@ describe('http mapping (no network)', () => {
 
   it('maps transport failures', () => {
     const code = (error: unknown, expired = false) => errorForTransport('tasks', error, expired).extensions['code'];
-    for (const c of ['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']) expect(code({ code: c })).toBe('UPSTREAM_TIMEOUT');
+    for (const c of ['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT'])
+      expect(code({ code: c })).toBe('UPSTREAM_TIMEOUT');
     expect(code(new DOMException('late', 'TimeoutError'))).toBe('UPSTREAM_TIMEOUT');
     expect(code(new Error('aborted'), true)).toBe('UPSTREAM_TIMEOUT');
     for (const c of ['ECONNREFUSED', 'ECONNRESET', 'UND_ERR_SOCKET']) expect(code({ code: c })).toBe('UPSTREAM_UNAVAILABLE');
-    expect(errorForTransport('tasks', { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 10.0.0.1:8080' }).message).toBe('The tasks upstream could not be reached');
+    expect(errorForTransport('tasks', { code: 'ECONNREFUSED', message: 'connect ECONNREFUSED 10.0.0.1:8080' }).message).toBe(
+      'The tasks upstream could not be reached',
+    );
   });
 
   it('parses Retry-After and redacts logged bodies', () => {

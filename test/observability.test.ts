@@ -137,7 +137,13 @@ describe('extensions.trace', () => {
     expect(trace.calls).toHaveLength(h.simulator.totalHits());
     expect(trace.sharedCalls).toBe(0);
 
-    const traced = trace.calls.map((call): Traced => ({ upstream: call.upstream, method: call.method, path: call.path, query: call.query ?? {}, status: call.status }));
+    const traced = trace.calls.map((call): Traced => ({
+      upstream: call.upstream,
+      method: call.method,
+      path: call.path,
+      query: call.query ?? {},
+      status: call.status,
+    }));
     const key = (call: Traced) => JSON.stringify([call.upstream, call.method, call.path, call.query, call.status]);
     expect(traced.map(key).sort()).toEqual(recorded.map(asTraced).map(key).sort());
 
@@ -164,14 +170,25 @@ describe('extensions.trace', () => {
     const ex = h.simulator.data.picks.completedTextExecution;
     h.simulator.resetHits();
     h.simulator.setFault('workflows', { fault: { kind: 'status', status: 503 }, route: 'workflows GET /executions/{id}', times: 1 });
-    const retried = await run({ query: `query($ex: String!) { workflowExecution(executionId: $ex) { status } }`, variables: { ex } }, { 'x-gateway-trace': '1' });
+    const retried = await run(
+      { query: `query($ex: String!) { workflowExecution(executionId: $ex) { status } }`, variables: { ex } },
+      { 'x-gateway-trace': '1' },
+    );
     expect(retried.body.errors).toBeUndefined();
-    expect(retried.body.extensions!.trace!.calls).toEqual([expect.objectContaining({ upstream: 'workflows', status: 200, code: null, attempts: 2 })]);
+    expect(retried.body.extensions!.trace!.calls).toEqual([
+      expect.objectContaining({ upstream: 'workflows', status: 200, code: null, attempts: 2 }),
+    ]);
     expect(h.simulator.totalHits()).toBe(2);
 
     const missing = await run({ query: `{ workflowExecution(executionId: "no-such-execution") { status } }` }, { 'x-gateway-trace': '1' });
     expect(missing.body.extensions!.trace!.calls).toEqual([
-      expect.objectContaining({ upstream: 'workflows', path: '/api/v1/executions/no-such-execution', status: 404, code: 'NOT_FOUND', attempts: 1 }),
+      expect.objectContaining({
+        upstream: 'workflows',
+        path: '/api/v1/executions/no-such-execution',
+        status: 404,
+        code: 'NOT_FOUND',
+        attempts: 1,
+      }),
     ]);
   });
 
@@ -208,7 +225,10 @@ describe('extensions.trace', () => {
       ]),
     });
     const results = (await response.json()) as { extensions: { trace: TraceSummary } }[];
-    expect(results.map((result) => result.extensions.trace.calls.map((call) => call.upstream))).toEqual([['workflows', 'flows'], ['models']]);
+    expect(results.map((result) => result.extensions.trace.calls.map((call) => call.upstream))).toEqual([
+      ['workflows', 'flows'],
+      ['models'],
+    ]);
   });
 
   it('is off with GATEWAY_TRACE=false, and off by default in production', async () => {
@@ -217,7 +237,11 @@ describe('extensions.trace', () => {
     expect(loadConfig({}, []).observability.trace).toBe(true);
     const off = await startHarness({ env: { GATEWAY_TRACE: 'false' } });
     try {
-      const { body } = await run({ query: pageWithSteps, variables: { wf: off.simulator.data.bigWorkflowId, first: 2 } }, { 'x-gateway-trace': '1' }, off);
+      const { body } = await run(
+        { query: pageWithSteps, variables: { wf: off.simulator.data.bigWorkflowId, first: 2 } },
+        { 'x-gateway-trace': '1' },
+        off,
+      );
       expect(body.errors).toBeUndefined();
       expect(body.extensions).toBeUndefined();
     } finally {
@@ -233,7 +257,16 @@ describe('extensions.trace', () => {
 
 describe('request scope', () => {
   it('follows the async chain of its operation only; outsideRequest leaves it', async () => {
-    const record = { id: 'scoped-1', startedAt: 0, traced: false, upstreamCalls: 0, upstreamFailures: createFailureTally(), responded: false, operations: [], errorCodes: new Set<string>() };
+    const record = {
+      id: 'scoped-1',
+      startedAt: 0,
+      traced: false,
+      upstreamCalls: 0,
+      upstreamFailures: createFailureTally(),
+      responded: false,
+      operations: [],
+      errorCodes: new Set<string>(),
+    };
     const scope = { request: record, startedAt: 0, trace: null, type: null, name: null };
     const seen = await runInScope(scope, async () => {
       await new Promise((resolve) => setTimeout(resolve, 1));
@@ -256,7 +289,14 @@ describe('request ids', () => {
     expect(recorded.length).toBeGreaterThanOrEqual(4);
     for (const request of recorded) expect(request.headers['x-request-id']).toBe('client-req.42:a_b-c');
     const line = log.lines().find((entry) => entry['reqId'] === 'client-req.42:a_b-c' && entry['msg'] === 'request');
-    expect(line).toMatchObject({ level: 30, method: 'POST', path: '/graphql', status: 200, operations: ['EveryHost'], upstreamCalls: recorded.length });
+    expect(line).toMatchObject({
+      level: 30,
+      method: 'POST',
+      path: '/graphql',
+      status: 200,
+      operations: ['EveryHost'],
+      upstreamCalls: recorded.length,
+    });
     expect(line!['durationMs']).toEqual(expect.any(Number));
   });
 
@@ -295,7 +335,9 @@ describe('metrics', () => {
 
     const hits = h.simulator.hits();
     expect(delta('gateway_upstream_requests_total') + delta('gateway_upstream_retries_total')).toBe(h.simulator.totalHits());
-    expect(delta('gateway_upstream_requests_total', { upstream: 'flows', method: 'POST', status_class: '2xx' })).toBe(hits['flows POST /{id}/executions/bulk']);
+    expect(delta('gateway_upstream_requests_total', { upstream: 'flows', method: 'POST', status_class: '2xx' })).toBe(
+      hits['flows POST /{id}/executions/bulk'],
+    );
     expect(delta('gateway_upstream_requests_total', { upstream: 'workflows', status_class: '4xx' })).toBe(1);
     expect(delta('gateway_upstream_failures_total', { upstream: 'workflows', code: 'NOT_FOUND' })).toBe(1);
     expect(delta('gateway_upstream_request_duration_seconds_count')).toBe(h.simulator.totalHits());
@@ -320,7 +362,10 @@ describe('metrics', () => {
     h.simulator.setFault('models', { fault: { kind: 'status', status: 503 }, times: 1 });
     await run({ query: `{ modelExecutions(first: 1) { totalCount } }` });
     const after = await scrape();
-    expect(sum(after, 'gateway_upstream_retries_total', { upstream: 'models' }) - sum(before, 'gateway_upstream_retries_total', { upstream: 'models' })).toBe(1);
+    expect(
+      sum(after, 'gateway_upstream_retries_total', { upstream: 'models' }) -
+        sum(before, 'gateway_upstream_retries_total', { upstream: 'models' }),
+    ).toBe(1);
     for (const upstream of ['workflows', 'flows', 'models', 'tasks']) {
       expect(sum(after, 'gateway_upstream_breaker_state', { upstream, state: 'closed' })).toBe(1);
       expect(sum(after, 'gateway_upstream_breaker_state', { upstream })).toBe(1);
@@ -342,7 +387,10 @@ describe('metrics', () => {
     const data = h.simulator.data;
     // Many distinct ids, hostile ones and operation names among them.
     for (const ex of data.workflows.flatMap((workflow) => workflow.executionIds).slice(0, 30)) {
-      await run({ query: `query Op_${ex.replace(/-/g, '_')}($ex: String!) { workflowExecution(executionId: $ex) { status } }`, variables: { ex } });
+      await run({
+        query: `query Op_${ex.replace(/-/g, '_')}($ex: String!) { workflowExecution(executionId: $ex) { status } }`,
+        variables: { ex },
+      });
     }
     await run({ query: `{ workflowExecution(executionId: "a/b?c=d") { status } taskExecution(executionId: "../x") { status } }` });
     const samples = (await scrape()).filter((sample) => sample.name.startsWith('gateway_'));
@@ -359,7 +407,18 @@ describe('metrics', () => {
     }
     // Label names are fixed; values come from small sets.
     const labelNames = new Set(samples.flatMap((sample) => Object.keys(sample.labels)));
-    expect([...labelNames].sort()).toEqual(['code', 'le', 'loader', 'method', 'operation_type', 'outcome', 'state', 'status_class', 'subscription', 'upstream']);
+    expect([...labelNames].sort()).toEqual([
+      'code',
+      'le',
+      'loader',
+      'method',
+      'operation_type',
+      'outcome',
+      'state',
+      'status_class',
+      'subscription',
+      'upstream',
+    ]);
     const series = new Set(samples.map((sample) => `${sample.name}${JSON.stringify(sample.labels)}`));
     expect(series.size).toBeLessThan(600);
   });
@@ -390,7 +449,11 @@ describe('no credential or secret in traces, metrics or logs', () => {
     const bulk = data.picks.completedBulk;
     // A failing bulk call whose error body carries the organization's key: logged, redacted.
     h.simulator.setFault('flows', {
-      fault: { kind: 'status', status: 500, body: JSON.stringify({ error: 'boom', api_key: data.secrets.bulkApiKey, organization_id: data.secrets.organizationId }) },
+      fault: {
+        kind: 'status',
+        status: 500,
+        body: JSON.stringify({ error: 'boom', api_key: data.secrets.bulkApiKey, organization_id: data.secrets.organizationId }),
+      },
       times: 1,
     });
     let text = '';

@@ -56,12 +56,19 @@ const fields = (): Field[] => {
     {
       name: 'Query.workflowExecutions',
       page: (first, after) =>
-        read(`query($wf: String!, $first: Int, $after: String) { workflowExecutions(workflowId: $wf, first: $first, after: $after) { ${page} } }`, { wf: bigWorkflowId, first, after }, ['workflowExecutions']),
+        read(
+          `query($wf: String!, $first: Int, $after: String) { workflowExecutions(workflowId: $wf, first: $first, after: $after) { ${page} } }`,
+          { wf: bigWorkflowId, first, after },
+          ['workflowExecutions'],
+        ),
       grow: (count) => trigger(bigWorkflowId, count),
     },
     {
       name: 'Query.modelExecutions',
-      page: (first, after) => read(`query($first: Int, $after: String) { modelExecutions(first: $first, after: $after) { ${page} } }`, { first, after }, ['modelExecutions']),
+      page: (first, after) =>
+        read(`query($first: Int, $after: String) { modelExecutions(first: $first, after: $after) { ${page} } }`, { first, after }, [
+          'modelExecutions',
+        ]),
       grow: async (count) => {
         // Each new execution's model executions exist once its steps have started.
         for (let i = 0; i < count; i++) {
@@ -80,7 +87,11 @@ const fields = (): Field[] => {
     {
       name: 'Bulk.executions',
       page: (first, after) =>
-        read(`query($wf: String!, $bulk: UUID!, $first: Int, $after: String) { bulk(workflowId: $wf, bulkId: $bulk) { executions(first: $first, after: $after) { ${page} } } }`, { wf: bulk.workflowId, bulk: bulk.bulkId, first, after }, ['bulk', 'executions']),
+        read(
+          `query($wf: String!, $bulk: UUID!, $first: Int, $after: String) { bulk(workflowId: $wf, bulkId: $bulk) { executions(first: $first, after: $after) { ${page} } } }`,
+          { wf: bulk.workflowId, bulk: bulk.bulkId, first, after },
+          ['bulk', 'executions'],
+        ),
       grow: async (count) => {
         for (let i = 0; i < count; i++) {
           h.simulator.advance(1_000);
@@ -125,7 +136,7 @@ describe('walking a whole list while it grows', () => {
     const workflowId = h.simulator.data.bigWorkflowId;
     const query = `query($wf: String!, $after: String) { workflowExecutions(workflowId: $wf, first: 40, after: $after) { ${page} } }`;
     const snapshot: string[] = [];
-    for (let after: string | null = null, more = true; more; ) {
+    for (let after: string | null = null, more = true; more;) {
       const connection: Connection = await read(query, { wf: workflowId, after }, ['workflowExecutions']);
       snapshot.push(...ids(connection));
       ({ hasNextPage: more, endCursor: after } = connection.pageInfo);
@@ -158,7 +169,8 @@ describe('WorkflowExecution.modelExecutions', () => {
     const workflowId = h.simulator.data.bigWorkflowId;
     const executionId = h.simulator.addExecution(workflowId);
     const query = `query($id: String!, $wf: String, $after: String) { workflowExecution(executionId: $id, workflowId: $wf) { modelExecutions(first: 1, after: $after) { ${page} } } }`;
-    const connection = (after: string | null) => read(query, { id: executionId, wf: workflowId, after }, ['workflowExecution', 'modelExecutions']);
+    const connection = (after: string | null) =>
+      read(query, { id: executionId, wf: workflowId, after }, ['workflowExecution', 'modelExecutions']);
     const advanceUntil = async (count: number) => {
       for (let i = 0; i < 600; i++) {
         if (((await connection(null)).totalCount ?? 0) >= count) return;
@@ -180,9 +192,15 @@ describe('WorkflowExecution.modelExecutions', () => {
 describe('cursors', () => {
   it('still read an earlier bare-offset cursor, by offset', async () => {
     const workflowId = h.simulator.data.bigWorkflowId;
-    const all = await read(`query($wf: String!) { workflowExecutions(workflowId: $wf, first: 6) { ${page} } }`, { wf: workflowId }, ['workflowExecutions']);
+    const all = await read(`query($wf: String!) { workflowExecutions(workflowId: $wf, first: 6) { ${page} } }`, { wf: workflowId }, [
+      'workflowExecutions',
+    ]);
     const legacy = Buffer.from('offset:2').toString('base64url');
-    const next = await read(`query($wf: String!, $after: String) { workflowExecutions(workflowId: $wf, first: 3, after: $after) { ${page} } }`, { wf: workflowId, after: legacy }, ['workflowExecutions']);
+    const next = await read(
+      `query($wf: String!, $after: String) { workflowExecutions(workflowId: $wf, first: 3, after: $after) { ${page} } }`,
+      { wf: workflowId, after: legacy },
+      ['workflowExecutions'],
+    );
     expect(ids(next)).toEqual(ids(all).slice(3, 6));
   });
 
@@ -199,10 +217,19 @@ describe('cursors', () => {
     const bulk = `bulk(workflowId: "${picks.completedBulk.workflowId}", bulkId: "${picks.completedBulk.bulkId}")`;
     // Each connection, and what its parent alone costs (the parent is read whatever the arguments).
     const cases = [
-      { query: `query($first: Int, $after: String) { workflowExecutions(workflowId: "${bigWorkflowId}", first: $first, after: $after) { totalCount } }`, parent: null },
+      {
+        query: `query($first: Int, $after: String) { workflowExecutions(workflowId: "${bigWorkflowId}", first: $first, after: $after) { totalCount } }`,
+        parent: null,
+      },
       { query: `query($first: Int, $after: String) { modelExecutions(first: $first, after: $after) { totalCount } }`, parent: null },
-      { query: `query($first: Int, $after: String) { ${execution} { modelExecutions(first: $first, after: $after) { totalCount } } }`, parent: `{ ${execution} { executionId } }` },
-      { query: `query($first: Int, $after: String) { ${bulk} { executions(first: $first, after: $after) { totalCount } } }`, parent: `{ ${bulk} { bulkId } }` },
+      {
+        query: `query($first: Int, $after: String) { ${execution} { modelExecutions(first: $first, after: $after) { totalCount } } }`,
+        parent: `{ ${execution} { executionId } }`,
+      },
+      {
+        query: `query($first: Int, $after: String) { ${bulk} { executions(first: $first, after: $after) { totalCount } } }`,
+        parent: `{ ${bulk} { bulkId } }`,
+      },
     ];
     for (const { query, parent } of cases) {
       h.simulator.resetHits();

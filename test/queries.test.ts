@@ -13,8 +13,7 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-const workflowOf = (executionId: string) =>
-  h.simulator.data.workflows.find((workflow) => workflow.executionIds.includes(executionId))!.id;
+const workflowOf = (executionId: string) => h.simulator.data.workflows.find((workflow) => workflow.executionIds.includes(executionId))!.id;
 
 /** The upstream detail body's step outputs, keyed by step id. */
 function detailSteps(executionId: string): Record<string, Record<string, unknown>> {
@@ -42,9 +41,7 @@ describe('workflowExecution', () => {
       expect(step.name).toEqual(expect.any(String));
     }
     expect(execution!.steps!.some((step) => Array.isArray(step.output))).toBe(true);
-    expect(execution!.durationMs).toBe(
-      Date.parse(truth['completed_at'] as string) - Date.parse(truth['started_at'] as string),
-    );
+    expect(execution!.durationMs).toBe(Date.parse(truth['completed_at'] as string) - Date.parse(truth['started_at'] as string));
   });
 
   it('keeps text, list and object outputs whole (nothing typed away)', async () => {
@@ -84,8 +81,7 @@ describe('workflowExecution', () => {
     ]) {
       const viaBulk = await h.client.request(ExecutionWithSteps, { executionId, workflowId: workflowOf(executionId) });
       const viaDetail = await h.client.request(ExecutionWithSteps, { executionId });
-      const withoutName = (steps: readonly { name?: string | null }[] | null | undefined) =>
-        steps!.map(({ name: _name, ...rest }) => rest);
+      const withoutName = (steps: readonly { name?: string | null }[] | null | undefined) => steps!.map(({ name: _name, ...rest }) => rest);
       expect(withoutName(viaBulk.workflowExecution!.steps)).toEqual(withoutName(viaDetail.workflowExecution!.steps));
       expect(viaBulk.workflowExecution!.steps!.length).toBeGreaterThan(0);
       expect(viaBulk.workflowExecution!.status).toBe(viaDetail.workflowExecution!.status);
@@ -218,9 +214,7 @@ describe('bulk', () => {
       running: count('running'),
     });
     expect(answer!.progress!.isComplete).toBe(count('running') === 0);
-    expect(answer!.executions!.edges!.map((edge) => edge!.node!.bulkId)).toEqual(
-      bulk.executionIds.map(() => bulk.bulkId),
-    );
+    expect(answer!.executions!.edges!.map((edge) => edge!.node!.bulkId)).toEqual(bulk.executionIds.map(() => bulk.bulkId));
   });
 
   it('reaches completion once its executions finish', async () => {

@@ -16,11 +16,20 @@ import { codesOf, type GraphQLBody, type Harness, startHarness } from './helpers
 
 const secret = 'rate-limit-test-secret-of-32-characters-or-more';
 const tokenFor = (subject: string) =>
-  new SignJWT({}).setProtectedHeader({ alg: 'HS256' }).setSubject(subject).setIssuedAt().setExpirationTime('5m').sign(new TextEncoder().encode(secret));
+  new SignJWT({})
+    .setProtectedHeader({ alg: 'HS256' })
+    .setSubject(subject)
+    .setIssuedAt()
+    .setExpirationTime('5m')
+    .sign(new TextEncoder().encode(secret));
 
 const query = '{ modelExecutions(first: 1) { totalCount } }';
 
-async function ask(h: Harness, headers: Record<string, string>, body: unknown = { query }): Promise<{ status: number; retryAfter: string | null; body: GraphQLBody | GraphQLBody[] }> {
+async function ask(
+  h: Harness,
+  headers: Record<string, string>,
+  body: unknown = { query },
+): Promise<{ status: number; retryAfter: string | null; body: GraphQLBody | GraphQLBody[] }> {
   const response = await fetch(h.url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json', ...headers },
@@ -49,7 +58,9 @@ describe('rate limit per caller', () => {
   let h: Harness;
   beforeAll(async () => {
     // Optional authentication: callers with a token, callers with their own key and anonymous ones side by side.
-    h = await startHarness({ env: { AUTH_JWT_SECRET: secret, AUTH_REQUIRED: 'false', RATE_LIMIT_REQUESTS: '3', RATE_LIMIT_WINDOW_MS: '60000' } });
+    h = await startHarness({
+      env: { AUTH_JWT_SECRET: secret, AUTH_REQUIRED: 'false', RATE_LIMIT_REQUESTS: '3', RATE_LIMIT_WINDOW_MS: '60000' },
+    });
   });
   afterAll(() => h?.close());
 
@@ -161,7 +172,10 @@ describe('rate limit shared by replicas through Redis (REDIS_URL)', () => {
     try {
       // Until a replica's Redis connection is up it counts in memory: wait until each one counts in Redis.
       const store = new Redis(redisUrl);
-      for (const [name, replica] of [['one', one], ['two', two]] as const) {
+      for (const [name, replica] of [
+        ['one', one],
+        ['two', two],
+      ] as const) {
         for (let i = 0; ; i++) {
           const subject = `warm-up-${name}-${i}`;
           await ask(replica, { authorization: `Bearer ${await tokenFor(subject)}` });

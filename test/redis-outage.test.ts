@@ -8,7 +8,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Simulator, startSimulator } from '../src/simulator/index.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
-import { eventually, execution, ExecutionUpdated, sleep, sseClient, subscribe, type Subscription, workflowExecutionId } from './helpers/live.ts';
+import {
+  eventually,
+  execution,
+  ExecutionUpdated,
+  sleep,
+  sseClient,
+  subscribe,
+  type Subscription,
+  workflowExecutionId,
+} from './helpers/live.ts';
 import { type RedisServer, startRedis } from './helpers/redis.ts';
 
 let redis: RedisServer;
@@ -57,7 +66,10 @@ describe('Redis killed and restarted under live subscriptions', () => {
     await eventually(() => !degraded(a) && !degraded(b), 3000, 'both replicas to reach Redis');
     const { runningExecution: id } = simulator.data.picks;
     const globalId = workflowExecutionId(workflowOf(id), id);
-    const subs = [subscribe(sseClient(a.url), ExecutionUpdated, { id: globalId }), subscribe(sseClient(b.url), ExecutionUpdated, { id: globalId })];
+    const subs = [
+      subscribe(sseClient(a.url), ExecutionUpdated, { id: globalId }),
+      subscribe(sseClient(b.url), ExecutionUpdated, { id: globalId }),
+    ];
     await Promise.all(subs.map((sub) => sub.next(1)));
     await eventually(() => polling(a, b) === 1, 3000, 'one replica to hold the lease');
 
@@ -91,7 +103,10 @@ describe('Redis killed and restarted under live subscriptions', () => {
     const was = JSON.stringify(simulator.data.workflowExecution(other));
     for (let i = 0; i < 60 && JSON.stringify(simulator.data.workflowExecution(other)) === was; i++) simulator.advance(2_000);
     const before = onC.events.length;
-    const webhook = await fetch(c.url.replace(/\/graphql$/, '/webhooks/workflows'), { method: 'POST', body: JSON.stringify(simulator.data.workflowExecution(other)) });
+    const webhook = await fetch(c.url.replace(/\/graphql$/, '/webhooks/workflows'), {
+      method: 'POST',
+      body: JSON.stringify(simulator.data.workflowExecution(other)),
+    });
     expect(webhook.status).toBe(202);
     expect(await webhook.json()).toEqual({ ok: true, prompted: true });
     await onC.next(before + 1, 1000);

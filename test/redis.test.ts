@@ -67,12 +67,20 @@ describe('two replicas over Redis', () => {
     expect(execution(sub.events[0])['status']).toBe('RUNNING');
     const body = { ...simulator.data.workflowExecution(id)!, status: 'completed', output: ['https://example.com/final.png'] };
     const sent = performance.now();
-    const answer = await fetch(a.url.replace(/\/graphql$/, '/webhooks/workflows'), { method: 'POST', headers: verified, body: JSON.stringify(body) });
+    const answer = await fetch(a.url.replace(/\/graphql$/, '/webhooks/workflows'), {
+      method: 'POST',
+      headers: verified,
+      body: JSON.stringify(body),
+    });
     expect(await answer.json()).toEqual({ ok: true });
     await sub.done;
     console.log(`[redis] webhook on A → subscriber on B: ${(performance.now() - sent).toFixed(1)} ms`);
     expect(execution(sub.events.at(-1))).toMatchObject({ status: 'COMPLETED', output: ['https://example.com/final.png'] });
-    const repeat = await fetch(b.url.replace(/\/graphql$/, '/webhooks/workflows'), { method: 'POST', headers: verified, body: JSON.stringify(body) });
+    const repeat = await fetch(b.url.replace(/\/graphql$/, '/webhooks/workflows'), {
+      method: 'POST',
+      headers: verified,
+      body: JSON.stringify(body),
+    });
     expect(await repeat.json()).toEqual({ ok: true, duplicate: true });
     client.dispose();
     await Promise.all([a.close(), b.close()]);
@@ -82,7 +90,8 @@ describe('two replicas over Redis', () => {
     const [a, b] = await replicas({ LIVE_POLL_MIN_MS: '30', LIVE_POLL_MAX_MS: '30', LIVE_LEASE_MS: '2000' });
     const { waitingTask: id } = simulator.data.picks;
     const globalId = encodeGlobalId({ typename: 'TaskExecution', executionId: id });
-    const taskCalls = () => simulator.requests().filter((request) => request.route === 'tasks GET /api/v1/executions/{id}' && request.path.endsWith(id)).length;
+    const taskCalls = () =>
+      simulator.requests().filter((request) => request.route === 'tasks GET /api/v1/executions/{id}' && request.path.endsWith(id)).length;
     const onA = subscribe(sseClient(a.url), ExecutionUpdated, { id: globalId });
     const clientB = sseClient(b.url);
     const onB = subscribe(clientB, ExecutionUpdated, { id: globalId });
@@ -117,7 +126,11 @@ describe('two replicas over Redis', () => {
     const globalId = workflowExecutionId(workflowOf(id), id);
     const keyA = simulator.credentials.apiKey;
     const keyB = simulator.issueApiKey();
-    const clients = [sseClient(a.url, { 'x-api-key': keyA }), sseClient(b.url, { 'x-api-key': keyA }), sseClient(b.url, { 'x-api-key': keyB })];
+    const clients = [
+      sseClient(a.url, { 'x-api-key': keyA }),
+      sseClient(b.url, { 'x-api-key': keyA }),
+      sseClient(b.url, { 'x-api-key': keyB }),
+    ];
     const subs = clients.map((client) => subscribe(client, ExecutionUpdated, { id: globalId }));
     await Promise.all(subs.map((sub) => sub.next(1)));
     const polling = () => a.gateway.live.watches.stats().polling + b.gateway.live.watches.stats().polling;
@@ -150,7 +163,10 @@ describe('two replicas over Redis', () => {
     const { queuedTask: id } = simulator.data.picks;
     const state = simulator.data.taskExecution(id)!['status'];
     const globalId = encodeGlobalId({ typename: 'TaskExecution', executionId: id });
-    const subs = [subscribe(sseClient(a.url), ExecutionUpdated, { id: globalId }), subscribe(sseClient(b.url), ExecutionUpdated, { id: globalId })];
+    const subs = [
+      subscribe(sseClient(a.url), ExecutionUpdated, { id: globalId }),
+      subscribe(sseClient(b.url), ExecutionUpdated, { id: globalId }),
+    ];
     await Promise.all(subs.map((sub) => sub.next(1)));
     for (let i = 0; i < 30 && !subs.every((sub) => sub.completed()); i++) {
       simulator.advance(5_000);
@@ -169,7 +185,10 @@ describe('the Redis bus', () => {
     // Before it is connected a SUBSCRIBE is only recorded (sent on connect): this is about one sent.
     await eventually(() => live.coordination.shared(), 2000, 'Redis to connect');
     await withoutChannels(async () => {
-      const attempts = await Promise.allSettled([live.bus.subscribe('topic', () => undefined), live.bus.subscribe('topic', () => undefined)]);
+      const attempts = await Promise.allSettled([
+        live.bus.subscribe('topic', () => undefined),
+        live.bus.subscribe('topic', () => undefined),
+      ]);
       expect(attempts.map((attempt) => attempt.status)).toEqual(['rejected', 'rejected']);
     });
     const received: LiveMessage[][] = [[], []];
@@ -184,8 +203,13 @@ describe('webhooks over Redis', () => {
   it('a verified webhook that could not be published to the other replicas is not remembered: the host’s retry is delivered', async () => {
     const [a, b] = await replicas({ LIVE_POLL_MIN_MS: '3600000', LIVE_POLL_MAX_MS: '3600000', WEBHOOK_SECRET: webhookSecret });
     const { runningExecution } = simulator.data.picks;
-    const body = JSON.stringify({ ...simulator.data.workflowExecution(runningExecution)!, execution_id: 'undelivered-1', status: 'completed' });
-    const post = (replica: Harness) => fetch(replica.url.replace(/\/graphql$/, '/webhooks/workflows'), { method: 'POST', headers: verified, body });
+    const body = JSON.stringify({
+      ...simulator.data.workflowExecution(runningExecution)!,
+      execution_id: 'undelivered-1',
+      status: 'completed',
+    });
+    const post = (replica: Harness) =>
+      fetch(replica.url.replace(/\/graphql$/, '/webhooks/workflows'), { method: 'POST', headers: verified, body });
     await withoutChannels(async () => {
       // Only this replica's subscribers could be reached: accepted (no 503), but not taken as seen.
       const local = await post(a);
@@ -202,7 +226,11 @@ describe('webhooks over Redis', () => {
     const [a] = await replicas({ LIVE_POLL_MIN_MS: '3600000', LIVE_POLL_MAX_MS: '3600000', WEBHOOK_SECRET: webhookSecret });
     const { runningExecution } = simulator.data.picks;
     const body = { ...simulator.data.workflowExecution(runningExecution)!, execution_id: 'z'.repeat(128), status: 'x'.repeat(10_000) };
-    const answer = await fetch(a.url.replace(/\/graphql$/, '/webhooks/workflows'), { method: 'POST', headers: verified, body: JSON.stringify(body) });
+    const answer = await fetch(a.url.replace(/\/graphql$/, '/webhooks/workflows'), {
+      method: 'POST',
+      headers: verified,
+      body: JSON.stringify(body),
+    });
     expect(await answer.json()).toEqual({ ok: true });
     const admin = new Redis(redisUrl);
     const keys = await admin.keys('execution-gateway:seen:*');

@@ -45,7 +45,13 @@ function compile(): void {
   symlinkSync(join(root, 'node_modules'), join(workdir, 'node_modules'), 'dir');
   writeFileSync(
     join(workdir, 'relay.config.json'),
-    JSON.stringify({ src: './src', schema: './schema.graphql', language: 'typescript', artifactDirectory: './__generated__', eagerEsModules: true }),
+    JSON.stringify({
+      src: './src',
+      schema: './schema.graphql',
+      language: 'typescript',
+      artifactDirectory: './__generated__',
+      eagerEsModules: true,
+    }),
   );
   const binary = createRequire(import.meta.url)('relay-compiler') as string | null;
   if (!binary) throw new Error(`relay-compiler ships no binary for ${process.platform}-${process.arch}`);
@@ -101,7 +107,8 @@ describe('relay-runtime', () => {
         commitMutation(env, {
           mutation: request('relayDocumentsTriggerMutation'),
           variables: { workflowId: h.simulator.data.bigWorkflowId, inputs: { prompt: 'relay' } },
-          onCompleted: (response, failures) => (failures?.length ? reject(new Error(JSON.stringify(failures))) : resolve(response as never)),
+          onCompleted: (response, failures) =>
+            failures?.length ? reject(new Error(JSON.stringify(failures))) : resolve(response as never),
           onError: reject,
         });
       });
@@ -138,7 +145,10 @@ describe('relay-runtime', () => {
         onError: reject,
       });
     });
-    expect(env.getStore().getSource().get(payload.triggerWorkflow.execution.id)).toMatchObject({ __typename: 'WorkflowExecution', status: 'COMPLETED' });
+    expect(env.getStore().getSource().get(payload.triggerWorkflow.execution.id)).toMatchObject({
+      __typename: 'WorkflowExecution',
+      status: 'COMPLETED',
+    });
   });
 
   it('pages a @connection fragment while executions are created: the merged edges are the list as it was', async () => {

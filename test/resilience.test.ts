@@ -157,8 +157,7 @@ describe('coalescing', () => {
 
   it('never shares a call across different credentials', async () => {
     h.simulator.resetHits();
-    const send = (headers: Record<string, string>) =>
-      h.post({ query: modelsPage, variables: { first: 2 } }, headers).then((r) => r.body);
+    const send = (headers: Record<string, string>) => h.post({ query: modelsPage, variables: { first: 2 } }, headers).then((r) => r.body);
     const valid = Array.from({ length: 10 }, () => send({ 'x-api-key': h.simulator.credentials.apiKey }));
     const other = Array.from({ length: 10 }, () => send({ 'x-api-key': 'another-callers-key' }));
     const [validBodies, otherBodies] = await Promise.all([Promise.all(valid), Promise.all(other)]);
@@ -186,7 +185,12 @@ describe('coalescing', () => {
     const http = createHttp(h.config.upstreams.models);
     try {
       h.simulator.resetHits();
-      const request = { method: 'GET', path: '/executions', query: { limit: 2 }, headers: { 'X-API-Key': h.simulator.credentials.apiKey } } as const;
+      const request = {
+        method: 'GET',
+        path: '/executions',
+        query: { limit: 2 },
+        headers: { 'X-API-Key': h.simulator.credentials.apiKey },
+      } as const;
       const [a, b] = (await Promise.all([http.json(request), http.json(request)])) as [Record<string, unknown>, Record<string, unknown>];
       expect(h.simulator.totalHits('models')).toBe(1);
       expect(a).toEqual(b);

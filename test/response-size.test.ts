@@ -91,7 +91,9 @@ describe('the response size limit (MAX_RESPONSE_BYTES)', () => {
     const client = sseClient(h.url);
     try {
       const aliases = Array.from({ length: 20 }, (_, i) => `o${i}: output`).join(' ');
-      const subscription = subscribe(client, `subscription($id: ID!) { executionUpdated(id: $id) { status ${aliases} } }`, { id: globalId });
+      const subscription = subscribe(client, `subscription($id: ID!) { executionUpdated(id: $id) { status ${aliases} } }`, {
+        id: globalId,
+      });
       const [event] = await subscription.next(1);
       expect(event!.errors?.map((error) => error.extensions?.['code'])).toEqual(['RESPONSE_TOO_LARGE']);
       subscription.dispose();

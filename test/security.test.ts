@@ -13,7 +13,6 @@ beforeAll(async () => {
 });
 afterAll(() => h?.close());
 
-
 function workflowOf(executionId: string): string {
   return h.simulator.data.workflows.find((workflow) => workflow.executionIds.includes(executionId))!.id;
 }
@@ -116,7 +115,8 @@ describe('ids never reach another upstream path', () => {
       // Each field is answered by its own upstream's NOT_FOUND, or refused before any call.
       for (const code of codesOf(body)) expect(['NOT_FOUND', 'BAD_USER_INPUT']).toContain(code);
       if (id === '..' || id === '.') expect(h.simulator.totalHits()).toBe(0);
-      else expect(new Set(h.simulator.requests().map((request) => request.host))).toEqual(new Set(['workflows', 'flows', 'models', 'tasks']));
+      else
+        expect(new Set(h.simulator.requests().map((request) => request.host))).toEqual(new Set(['workflows', 'flows', 'models', 'tasks']));
     });
   }
 });
@@ -133,7 +133,12 @@ describe('credentials go only to the hosts they are meant for', () => {
           modelExecutions(first: 1) { totalCount }
           taskExecution(executionId: $task) { status }
         }`,
-        variables: { ex, other: h.simulator.data.picks.completedTextExecution, wf: workflowOf(h.simulator.data.picks.completedTextExecution), task: h.simulator.data.taskExecutionIds[0] },
+        variables: {
+          ex,
+          other: h.simulator.data.picks.completedTextExecution,
+          wf: workflowOf(h.simulator.data.picks.completedTextExecution),
+          task: h.simulator.data.taskExecutionIds[0],
+        },
       },
       { 'x-api-key': 'caller-key-0001', authorization: 'Bearer caller-token-0002', 'x-project-id': 'caller-project-0003' },
     );

@@ -120,11 +120,13 @@ describe('the seeded world (buildWorld) is byte-for-byte stable', () => {
 
     it(`seed ${seed}: facts, timelines and rendered answers keep their digests`, () => {
       const world = buildWorld(seed, epoch);
-      expect({ world: worldDigest(world), states: statesDigest(world, times(world)), data: dataDigest(world, seed, times(world)) }).toEqual({
-        world: digests.world,
-        states: digests.states,
-        data: digests.data,
-      });
+      expect({ world: worldDigest(world), states: statesDigest(world, times(world)), data: dataDigest(world, seed, times(world)) }).toEqual(
+        {
+          world: digests.world,
+          states: digests.states,
+          data: digests.data,
+        },
+      );
     });
 
     it(`seed ${seed}: the writes draw the same ids and leave the same world`, () => {

@@ -30,7 +30,8 @@ async function getJson(url: string, headers: Record<string, string>): Promise<{ 
   return { status: res.status, body: (await res.json()) as Json };
 }
 const workflowDetail = async (id: string) => (await getJson(`${sim.urls.workflows}/executions/${id}`, apiKeyHeaders())).body;
-const workflowList = (workflow: string, query = '') => getJson(`${sim.urls.workflows}/workflows/${workflow}/executions${query}`, apiKeyHeaders());
+const workflowList = (workflow: string, query = '') =>
+  getJson(`${sim.urls.workflows}/workflows/${workflow}/executions${query}`, apiKeyHeaders());
 async function bulkPost(workflowId: string, body: unknown, headers: Record<string, string> = apiKeyHeaders()) {
   const res = await fetch(`${sim.urls.flows}/${workflowId}/executions/bulk`, {
     method: 'POST',
@@ -139,7 +140,10 @@ describe('auth', () => {
     const project = { 'x-project-id': sim.credentials.tasksProjectId };
     const unauthorized: [Record<string, string>, string][] = [
       [project, 'Missing Authorization header'],
-      [{ ...project, authorization: `Token ${sim.credentials.tasksToken}` }, "Invalid Authorization header format. Expected 'Bearer <token>'"],
+      [
+        { ...project, authorization: `Token ${sim.credentials.tasksToken}` },
+        "Invalid Authorization header format. Expected 'Bearer <token>'",
+      ],
       [{ ...project, authorization: 'Bearer pk_123' }, "Invalid API key format. API key must start with 'sk_'"],
       [{ ...project, authorization: `Bearer ${sim.credentials.tasksToken}0` }, 'Invalid API key'],
     ];
@@ -239,7 +243,9 @@ describe('workflows detail', () => {
     const image = await workflowDetail(picks.completedImageExecution);
     expect(image).not.toHaveProperty('bulk_id');
     expect(image.status).toBe('completed');
-    expect(Array.isArray(image.output) && image.output.every((u) => String(u).startsWith(`${sim.mediaBase}/`) && String(u).endsWith('.png'))).toBe(true);
+    expect(
+      Array.isArray(image.output) && image.output.every((u) => String(u).startsWith(`${sim.mediaBase}/`) && String(u).endsWith('.png')),
+    ).toBe(true);
     expect(typeof (await workflowDetail(picks.completedTextExecution)).output).toBe('string');
     const structured = (await workflowDetail(picks.completedStructuredExecution)).output;
     expect(structured !== null && typeof structured === 'object' && !Array.isArray(structured)).toBe(true);
@@ -286,7 +292,13 @@ describe('flows bulk endpoint', () => {
 
   it('answers 400 for a bad body and more than 1000 ids', async () => {
     const { id } = sim.data.workflows[0]!;
-    for (const body of ['{"execution_ids": [', '{}', '{"execution_ids": "a"}', '[1]', JSON.stringify({ execution_ids: Array.from({ length: 1001 }, (_, i) => `id-${i}`) })]) {
+    for (const body of [
+      '{"execution_ids": [',
+      '{}',
+      '{"execution_ids": "a"}',
+      '[1]',
+      JSON.stringify({ execution_ids: Array.from({ length: 1001 }, (_, i) => `id-${i}`) }),
+    ]) {
       const res = await bulkPost(id, body);
       expect(res.status).toBe(400);
       expect(typeof res.body.error).toBe('string');
@@ -303,7 +315,9 @@ describe('flows bulk endpoint', () => {
         expect(bulk.status).toBe(detail.status);
         expect(bulk.started_at).toBe(detail.started_at);
         expect(bulk.ended_at).toBe(detail.completed_at ?? null);
-        expect(Object.fromEntries((bulk.parameters as { name: string; value: string }[]).map((p) => [p.name, p.value]))).toEqual(detail.inputs);
+        expect(Object.fromEntries((bulk.parameters as { name: string; value: string }[]).map((p) => [p.name, p.value]))).toEqual(
+          detail.inputs,
+        );
         expect(bulk.output === null ? null : JSON.parse(String(bulk.output))).toEqual(detail.output);
         const detailSteps = steps(detail);
         const bulkSteps = bulk.step_results as Json[];
@@ -364,7 +378,10 @@ describe('models host', () => {
       ['status=starting', (e) => e.status === 'starting'],
       [`workflow_id=${linked.workflow_id}`, (e) => e.workflow_id === linked.workflow_id],
       [`workflow_execution_id=${linked.workflow_execution_id}`, (e) => e.workflow_execution_id === linked.workflow_execution_id],
-      ['error_classification=provider_auth,unknown', (e) => e.status === 'failed' && ['provider_auth', 'unknown'].includes(String(e.error_classification))],
+      [
+        'error_classification=provider_auth,unknown',
+        (e) => e.status === 'failed' && ['provider_auth', 'unknown'].includes(String(e.error_classification)),
+      ],
       [`from=${from}&to=${to}`, (e) => String(e.created_at) >= from && String(e.created_at) <= to],
       ['model=nano-banana-pro&status=success', (e) => e.model === 'nano-banana-pro' && e.status === 'success'],
     ];
@@ -376,7 +393,7 @@ describe('models host', () => {
       expect(body.total_count, query).toBe(expected.length);
       expect(rows(body), query).toEqual(expected.slice(0, 100));
     }
-    const linkedSteps = steps((await workflowDetail(String(linked.workflow_execution_id)))).filter((s) => 'started_at' in s);
+    const linkedSteps = steps(await workflowDetail(String(linked.workflow_execution_id))).filter((s) => 'started_at' in s);
     expect((await models(`?workflow_execution_id=${linked.workflow_execution_id}`)).body.total_count).toBe(linkedSteps.length);
   });
 
@@ -418,7 +435,32 @@ describe('models host', () => {
 });
 
 describe('tasks host', () => {
-  const fields = ['created_at', 'id', 'payload', 'retry_count', 'status', 'workflow_id', 'assigned_to_worker', 'batch_id', 'cancelled_at', 'cancelled_by', 'completed_at', 'concurrency_key', 'deployment_id', 'error', 'output_schema_name', 'parent_execution_id', 'queue_name', 'result', 'root_execution_id', 'run_timeout_seconds', 'session_id', 'started_at', 'step_key', 'user_id'];
+  const fields = [
+    'created_at',
+    'id',
+    'payload',
+    'retry_count',
+    'status',
+    'workflow_id',
+    'assigned_to_worker',
+    'batch_id',
+    'cancelled_at',
+    'cancelled_by',
+    'completed_at',
+    'concurrency_key',
+    'deployment_id',
+    'error',
+    'output_schema_name',
+    'parent_execution_id',
+    'queue_name',
+    'result',
+    'root_execution_id',
+    'run_timeout_seconds',
+    'session_id',
+    'started_at',
+    'step_key',
+    'user_id',
+  ];
   const micros = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{6}\+00:00$/;
   const task = async (id: string) => {
     const res = await fetch(`${sim.urls.tasks}/api/v1/executions/${id}`, { headers: taskHeaders() });
@@ -434,15 +476,26 @@ describe('tasks host', () => {
       expect(Object.keys(body).sort()).toEqual([...fields].sort());
       expect(body).toEqual(sim.data.taskExecution(id));
       expect(typeof body.queue_name).toBe('string');
-      for (const name of ['created_at', 'started_at', 'completed_at', 'cancelled_at']) if (body[name] !== null) expect(body[name]).toMatch(micros);
+      for (const name of ['created_at', 'started_at', 'completed_at', 'cancelled_at'])
+        if (body[name] !== null) expect(body[name]).toMatch(micros);
       expect(body.error !== null).toBe(body.status === 'failed');
       bodies.push(body);
     }
-    for (const name of fields.filter((f) => !['created_at', 'id', 'payload', 'retry_count', 'status', 'workflow_id', 'queue_name'].includes(f))) {
-      expect(bodies.some((b) => b[name] === null), `${name} null somewhere`).toBe(true);
-      expect(bodies.some((b) => b[name] !== null), `${name} set somewhere`).toBe(true);
+    for (const name of fields.filter(
+      (f) => !['created_at', 'id', 'payload', 'retry_count', 'status', 'workflow_id', 'queue_name'].includes(f),
+    )) {
+      expect(
+        bodies.some((b) => b[name] === null),
+        `${name} null somewhere`,
+      ).toBe(true);
+      expect(
+        bodies.some((b) => b[name] !== null),
+        `${name} set somewhere`,
+      ).toBe(true);
     }
-    expect(new Set(bodies.map((b) => b.status))).toEqual(new Set(['queued', 'claimed', 'running', 'waiting', 'completed', 'failed', 'pending_cancel', 'cancelled']));
+    expect(new Set(bodies.map((b) => b.status))).toEqual(
+      new Set(['queued', 'claimed', 'running', 'waiting', 'completed', 'failed', 'pending_cancel', 'cancelled']),
+    );
     expect(new Set(bodies.map((b) => b.retry_count))).toEqual(new Set([0, 1, 2]));
     expect(new Set(bodies.map((b) => (Array.isArray(b.payload) ? 'array' : typeof b.payload))).size).toBeGreaterThanOrEqual(4);
   });
@@ -468,7 +521,8 @@ describe('tasks host', () => {
 });
 
 describe('workflows: GET /workflows/{id} (docs/upstreams.md A5)', () => {
-  const workflow = (idOrSlug: string, headers: Record<string, string> = apiKeyHeaders()) => getJson(`${sim.urls.workflows}/workflows/${idOrSlug}`, headers);
+  const workflow = (idOrSlug: string, headers: Record<string, string> = apiKeyHeaders()) =>
+    getJson(`${sim.urls.workflows}/workflows/${idOrSlug}`, headers);
 
   it('answers a workflow by uuid or slug, with versions counted from its executions', async () => {
     const [first] = sim.data.workflows;
@@ -494,9 +548,24 @@ describe('tasks: GET /api/v1/workflows/runs (docs/upstreams.md D5)', () => {
   const runs = async (query = '', headers: Record<string, string> = taskHeaders()) => {
     const res = await fetch(`${sim.urls.tasks}/api/v1/workflows/runs${query}`, { headers });
     const text = await res.text();
-    return { status: res.status, text, body: (res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : null) as Json[] | null };
+    return {
+      status: res.status,
+      text,
+      body: (res.headers.get('content-type')?.startsWith('application/json') ? JSON.parse(text) : null) as Json[] | null,
+    };
   };
-  const keys = ['completed_at', 'created_at', 'error', 'id', 'payload', 'result', 'root_execution_id', 'session_id', 'status', 'workflow_id'];
+  const keys = [
+    'completed_at',
+    'created_at',
+    'error',
+    'id',
+    'payload',
+    'result',
+    'root_execution_id',
+    'session_id',
+    'status',
+    'workflow_id',
+  ];
   const all = async (type: string) => (await runs(`?workflow_type=${type}&limit=1000`)).body!;
 
   it('is a bare array of run summaries of one workflow type, newest first, with the execution’s values', async () => {
@@ -506,7 +575,9 @@ describe('tasks: GET /api/v1/workflows/runs (docs/upstreams.md D5)', () => {
     const tools = await all('tool');
     expect(agents.length).toBeGreaterThan(0);
     expect(tools.length).toBeGreaterThan(0);
-    expect(workflows.length + agents.length + tools.length).toBe(sim.data.taskExecutionIds.filter((id) => sim.data.taskExecution(id)).length);
+    expect(workflows.length + agents.length + tools.length).toBe(
+      sim.data.taskExecutionIds.filter((id) => sim.data.taskExecution(id)).length,
+    );
     expect((await runs()).body).toEqual(workflows.slice(0, 50));
     for (const list of [workflows, agents, tools]) {
       const times = list.map((run) => Date.parse(String(run.created_at)));
@@ -528,7 +599,9 @@ describe('tasks: GET /api/v1/workflows/runs (docs/upstreams.md D5)', () => {
     const middle = String(workflows[3]!.created_at);
     const newer = workflows.filter((run) => Date.parse(String(run.created_at)) >= Date.parse(middle));
     expect((await runs(`?limit=1000&start_time=${encodeURIComponent(middle)}`)).body).toEqual(newer);
-    expect((await runs(`?limit=1000&end_time=${encodeURIComponent(middle)}`)).body).toEqual(workflows.filter((run) => !newer.includes(run) || run.created_at === middle));
+    expect((await runs(`?limit=1000&end_time=${encodeURIComponent(middle)}`)).body).toEqual(
+      workflows.filter((run) => !newer.includes(run) || run.created_at === middle),
+    );
     expect((await runs('?limit=1000&start_time=yesterday&end_time=2026-13-45')).body).toEqual(workflows);
   });
 
@@ -567,7 +640,11 @@ describe('media: the images the world names', () => {
 
   it('serves only the images the world names', async () => {
     const [url] = imagesOf(await workflowDetail(sim.data.picks.completedImageExecution));
-    for (const other of [url!.replace(/\/\d\.png$/, '/9.png'), `${sim.mediaBase}/00000000-0000-4000-8000-000000000000/1.png`, `${sim.mediaBase}/../package.json`]) {
+    for (const other of [
+      url!.replace(/\/\d\.png$/, '/9.png'),
+      `${sim.mediaBase}/00000000-0000-4000-8000-000000000000/1.png`,
+      `${sim.mediaBase}/../package.json`,
+    ]) {
       const response = await fetch(other);
       expect(response.status, other).toBe(404);
       await response.arrayBuffer();
@@ -586,12 +663,15 @@ describe('clock', () => {
 
   it('running executions, predictions and tasks reach a terminal state as time advances', async () => {
     const { picks } = own.data;
-    const detail = async (id: string) => (await getJson(`${own.urls.workflows}/executions/${id}`, { 'X-API-Key': own.credentials.apiKey })).body;
+    const detail = async (id: string) =>
+      (await getJson(`${own.urls.workflows}/executions/${id}`, { 'X-API-Key': own.credentials.apiKey })).body;
     const before = await detail(picks.runningExecution);
     expect(before.status).toBe('running');
     own.advance(30_000);
     const middle = await detail(picks.runningExecution);
-    expect(steps(middle).filter((s) => s.status === 'completed').length).toBeGreaterThanOrEqual(steps(before).filter((s) => s.status === 'completed').length);
+    expect(steps(middle).filter((s) => s.status === 'completed').length).toBeGreaterThanOrEqual(
+      steps(before).filter((s) => s.status === 'completed').length,
+    );
     own.advance(5 * 60_000);
     const after = await detail(picks.runningExecution);
     expect(after.status).toBe('completed');
@@ -599,7 +679,9 @@ describe('clock', () => {
     expect(Date.parse(String(after.completed_at))).toBeLessThanOrEqual(own.now());
     expect((await detail(picks.runningFailingExecution)).status).toBe('failed');
     for (const id of picks.runningBulk.executionIds) expect(['completed', 'failed']).toContain((await detail(id)).status);
-    const prediction = await getJson(`${own.urls.models}/prediction/${picks.modelExecutionRunning}`, { 'X-API-Key': own.credentials.apiKey });
+    const prediction = await getJson(`${own.urls.models}/prediction/${picks.modelExecutionRunning}`, {
+      'X-API-Key': own.credentials.apiKey,
+    });
     expect(prediction.body.status).toBe('success');
     const taskHeadersOwn = { authorization: `Bearer ${own.credentials.tasksToken}`, 'x-project-id': own.credentials.tasksProjectId };
     for (const id of [picks.queuedTask, picks.deepTaskChainLeaf, picks.deepTaskChainRoot]) {
@@ -667,7 +749,7 @@ describe('faults, latency and hits', () => {
     expect(sim.requests().map((r) => r.status)).toEqual([200, 500, 500, 200]);
   });
 
-  it('latency is the time to answer, the simulator\'s own work included, faults too', async () => {
+  it("latency is the time to answer, the simulator's own work included, faults too", async () => {
     sim.setLatency(150);
     try {
       for (const fault of [false, true]) {
@@ -704,7 +786,10 @@ describe('faults, latency and hits', () => {
     const log = sim.requests();
     const flows = log.find((r) => r.host === 'flows')!;
     expect(flows.body).toEqual({ execution_ids: [workflows[0]!.executionIds[0]] });
-    expect(log.find((r) => r.host === 'models' && r.route === 'models GET /executions')!.query).toEqual({ limit: '1', model: 'flux-1-1-pro' });
+    expect(log.find((r) => r.host === 'models' && r.route === 'models GET /executions')!.query).toEqual({
+      limit: '1',
+      model: 'flux-1-1-pro',
+    });
     const tasks = log.find((r) => r.host === 'tasks')!;
     expect(tasks.headers.authorization).toBe(`Bearer ${sim.credentials.tasksToken}`);
     expect(tasks.headers).not.toHaveProperty('x-api-key');
@@ -716,7 +801,9 @@ describe('faults, latency and hits', () => {
   it('close() ends hung requests', async () => {
     const own = await startSimulator({ clock: 'manual', now: epoch });
     own.setFault('tasks', { fault: { kind: 'hang' } });
-    const pending = fetch(`${own.urls.tasks}/api/v1/executions/${own.data.picks.completedTask}`, { headers: { authorization: 'Bearer sk_x' } });
+    const pending = fetch(`${own.urls.tasks}/api/v1/executions/${own.data.picks.completedTask}`, {
+      headers: { authorization: 'Bearer sk_x' },
+    });
     await new Promise((resolve) => setTimeout(resolve, 50));
     expect(own.totalHits('tasks')).toBe(1);
     await own.close();
@@ -733,7 +820,8 @@ describe('answers validate against the vendor OpenAPI documents', () => {
     if (Array.isArray(node)) return node.map(convertNullable);
     if (node === null || typeof node !== 'object') return node;
     const out: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(node)) if (key !== 'nullable' && key !== 'example' && key !== 'examples') out[key] = convertNullable(value);
+    for (const [key, value] of Object.entries(node))
+      if (key !== 'nullable' && key !== 'example' && key !== 'examples') out[key] = convertNullable(value);
     return (node as Json).nullable === true ? { anyOf: [out, { type: 'null' }] } : out;
   }
   let validator: (doc: 'workflows' | 'models', schema: string) => ValidateFunction;
@@ -764,7 +852,8 @@ describe('answers validate against the vendor OpenAPI documents', () => {
 
   it('workflows: WorkflowDetail for every workflow', async () => {
     const detail = validator('workflows', 'WorkflowDetail');
-    for (const workflow of sim.data.workflows) expectValid(detail, (await getJson(`${sim.urls.workflows}/workflows/${workflow.id}`, apiKeyHeaders())).body, workflow.slug);
+    for (const workflow of sim.data.workflows)
+      expectValid(detail, (await getJson(`${sim.urls.workflows}/workflows/${workflow.id}`, apiKeyHeaders())).body, workflow.slug);
     expect(detail({ workflow_id: 'x', name: 'n' })).toBe(false);
   });
 
@@ -779,7 +868,8 @@ describe('answers validate against the vendor OpenAPI documents', () => {
   it('models: ListExecutionsResponse pages and Prediction for every model execution', async () => {
     const list = validator('models', 'ListExecutionsResponse');
     const total = sim.data.modelExecutionList().length;
-    for (let offset = 0; offset < total; offset += 100) expectValid(list, (await models(`?limit=100&offset=${offset}`)).body, `offset ${offset}`);
+    for (let offset = 0; offset < total; offset += 100)
+      expectValid(list, (await models(`?limit=100&offset=${offset}`)).body, `offset ${offset}`);
     const prediction = validator('models', 'Prediction');
     for (const id of sim.data.modelExecutionIds) {
       const { status, body } = await getJson(`${sim.urls.models}/prediction/${id}`, apiKeyHeaders());

@@ -86,7 +86,7 @@ afterAll(async () => {
 });
 
 describe('schema stitching from the URL alone', () => {
-  it("the stitched User gains executions from this gateway, in one bulk-endpoint call", async () => {
+  it('the stitched User gains executions from this gateway, in one bulk-endpoint call', async () => {
     const user = users[0]!;
     h.simulator.resetHits();
     const result = await query(
@@ -96,9 +96,7 @@ describe('schema stitching from the URL alone', () => {
     expect(result.errors).toBeUndefined();
     const [stitchedUser] = result.data!['users'];
     expect(stitchedUser.name).toBe(user.name);
-    expect(stitchedUser.executions.map((e: { executionId: string }) => e.executionId)).toEqual(
-      user.executions.map((e) => e.executionId),
-    );
+    expect(stitchedUser.executions.map((e: { executionId: string }) => e.executionId)).toEqual(user.executions.map((e) => e.executionId));
     for (const execution of stitchedUser.executions) expect(execution.steps.length).toBeGreaterThan(0);
     expect(h.simulator.hits()).toEqual({ [flowsRoutes.bulk]: 1 });
   });
@@ -119,7 +117,7 @@ describe('schema stitching from the URL alone', () => {
     expect(h.simulator.hits()).toEqual({ [tasksRoutes.execution]: 1, [flowsRoutes.bulk]: 1 });
   });
 
-  it('keeps our types canonical and the users service\'s User canonical', () => {
+  it("keeps our types canonical and the users service's User canonical", () => {
     const workflow = stitched.getType('WorkflowExecution');
     expect(workflow?.description).toContain('A run of a workflow');
     expect(stitched.getType('User')?.description).toBeFalsy();

@@ -55,7 +55,11 @@ describe('subscription limits', () => {
     const aSse = sseClient(h.url, { 'x-api-key': keyA });
     const aWs = wsClient(h.url, { 'x-api-key': keyA });
     const aSingle = singleConnectionClient(h.url, { 'x-api-key': keyA });
-    const a = [subscribe(aSse, ExecutionUpdated, { id: ids[0] }), subscribe(aWs, ExecutionUpdated, { id: ids[1] }), subscribe(aSingle, ExecutionUpdated, { id: ids[2] })];
+    const a = [
+      subscribe(aSse, ExecutionUpdated, { id: ids[0] }),
+      subscribe(aWs, ExecutionUpdated, { id: ids[1] }),
+      subscribe(aSingle, ExecutionUpdated, { id: ids[2] }),
+    ];
     for (const sub of a) expect(codeOf(await first(sub))).toBeUndefined();
 
     const before = h.simulator.totalHits();
@@ -106,7 +110,9 @@ describe('subscription limits', () => {
   it('bounds WebSocket connections per caller too (an idle one costs memory as well)', async () => {
     const h = await startHarness({ env: { ...still, MAX_SUBSCRIPTIONS_PER_CALLER: '2' } });
     const open = async () => {
-      const socket = new NodeWebSocket(h.url.replace(/^http/, 'ws'), 'graphql-transport-ws', { headers: { 'x-api-key': h.simulator.credentials.apiKey } });
+      const socket = new NodeWebSocket(h.url.replace(/^http/, 'ws'), 'graphql-transport-ws', {
+        headers: { 'x-api-key': h.simulator.credentials.apiKey },
+      });
       const [outcome] = await Promise.race([
         once(socket, 'open').then(() => ['open']),
         once(socket, 'unexpected-response').then(([, response]) => [(response as { statusCode: number }).statusCode]),

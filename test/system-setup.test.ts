@@ -45,7 +45,8 @@ describe('system packages for the suite', () => {
       run: (command, args) => {
         calls.push(`${command} ${args.join(' ')}`);
         // What the install does: the programs appear.
-        if (args[0] === 'install') for (const name of ['redis-server', 'chromium']) writeFileSync(join(bin, name), '#!/bin/sh\n', { mode: 0o755 });
+        if (args[0] === 'install')
+          for (const name of ['redis-server', 'chromium']) writeFileSync(join(bin, name), '#!/bin/sh\n', { mode: 0o755 });
         return 0;
       },
       log: () => undefined,
@@ -78,6 +79,8 @@ describe('system packages for the suite', () => {
 
   it('stops when apt-get fails', () => {
     const bin = binWith(['apt-get']);
-    expect(() => ensureSystemPackages(needs(bin), { path: bin, root: true, run: () => 100, log: () => undefined })).toThrow(/apt-get update -qq` failed \(exit 100\)/);
+    expect(() => ensureSystemPackages(needs(bin), { path: bin, root: true, run: () => 100, log: () => undefined })).toThrow(
+      /apt-get update -qq` failed \(exit 100\)/,
+    );
   });
 });

@@ -98,7 +98,11 @@ describe('four clients, one execution', () => {
       await sleep(60);
     }
     await Promise.all([plain.done, viaSingle.done, apolloDone]);
-    await eventually(() => urqlEvents.at(-1)?.data !== undefined && execution(urqlEvents.at(-1))['isTerminal'] === true, 2000, 'urql to get the end');
+    await eventually(
+      () => urqlEvents.at(-1)?.data !== undefined && execution(urqlEvents.at(-1))['isTerminal'] === true,
+      2000,
+      'urql to get the end',
+    );
     for (const events of [plain.events, viaSingle.events, apolloEvents, urqlEvents]) expectRunToCompletion(events);
     expect(execution(apolloEvents.at(-1))['output']).toEqual(own.simulator.data.workflowExecution(id)!['output']);
     urqlSource.unsubscribe();
@@ -131,7 +135,13 @@ describe('graphql-ws over WebSocket', () => {
     // One key, two connections: one watcher.
     expect(h.gateway.live.watches.stats()).toMatchObject({ watching: 1, subscribers: 2 });
     await sleep(200);
-    const keys = new Set(h.simulator.requests().filter((r) => r.route === workflowsRoutes.detail).slice(-5).map((r) => r.headers['x-api-key']));
+    const keys = new Set(
+      h.simulator
+        .requests()
+        .filter((r) => r.route === workflowsRoutes.detail)
+        .slice(-5)
+        .map((r) => r.headers['x-api-key']),
+    );
     expect(keys).toEqual(new Set([key]));
     for (const sub of subs) sub.dispose();
     await Promise.all([viaHeader.dispose(), viaParams.dispose()]);
@@ -141,7 +151,11 @@ describe('graphql-ws over WebSocket', () => {
   it('applies the same document limits and errors as HTTP, before any upstream call', async () => {
     const client = wsClient(h.url);
     const before = h.simulator.totalHits();
-    const deep = subscribe(client, 'subscription($id: ID!) { executionUpdated(id: $id) { ... on WorkflowExecution { steps { execution { steps { execution { steps { stepId } } } } } } } }', { id: running() });
+    const deep = subscribe(
+      client,
+      'subscription($id: ID!) { executionUpdated(id: $id) { ... on WorkflowExecution { steps { execution { steps { execution { steps { stepId } } } } } } } }',
+      { id: running() },
+    );
     await expect(deep.done).rejects.toThrow(/depth/i);
     const malformed = subscribe(client, ExecutionUpdated, { id: 'not a global id' });
     await malformed.done;

@@ -46,7 +46,14 @@ const newState = (): CallState => ({ until: 0, attempts: 1, status: null, deadli
 
 describe('http.ts exports', () => {
   it('keeps exactly the runtime names its importers use', () => {
-    expect(Object.keys(http).sort()).toEqual(['createHttp', 'errorForStatus', 'errorForTransport', 'parseRetryAfter', 'redactBody', 'segment']);
+    expect(Object.keys(http).sort()).toEqual([
+      'createHttp',
+      'errorForStatus',
+      'errorForTransport',
+      'parseRetryAfter',
+      'redactBody',
+      'segment',
+    ]);
   });
 
   it('a host without a base URL fails NOT_CONFIGURED without a network', async () => {
@@ -63,7 +70,8 @@ describe('http.ts exports', () => {
 describe('retry policy (retryDelay)', () => {
   const policy: RetryPolicy = { maxRetries: 2, minDelayMs: 100, maxDelayMs: 1000, retryAfterCapMs: 2000 };
   const now = 1_000_000;
-  const decide = (failure: Failure, counter = 1, until?: number, random = 0) => retryDelay(policy, failure, counter, until, now, () => random);
+  const decide = (failure: Failure, counter = 1, until?: number, random = 0) =>
+    retryDelay(policy, failure, counter, until, now, () => random);
 
   it('retries 429/502/503/504 and connection errors, nothing else', () => {
     for (const statusCode of [429, 502, 503, 504]) expect(decide({ statusCode })).toBe(50);
@@ -154,7 +162,11 @@ describe('deadlines', () => {
 
 describe('redaction', () => {
   it('replaces sensitive keys at any depth, any case', () => {
-    const body = JSON.stringify({ API_KEY: 'k1', items: [{ Authorization: 'Bearer t', ok: 'keep' }], nested: { x_api_key: 'not-sensitive' } });
+    const body = JSON.stringify({
+      API_KEY: 'k1',
+      items: [{ Authorization: 'Bearer t', ok: 'keep' }],
+      nested: { x_api_key: 'not-sensitive' },
+    });
     expect(JSON.parse(redactBody(body))).toEqual({
       API_KEY: '[REDACTED]',
       items: [{ Authorization: '[REDACTED]', ok: 'keep' }],
@@ -202,8 +214,14 @@ describe('status and transport → contract errors', () => {
       status: 503,
       retryAfterSeconds: 4,
     });
-    expect(errorForStatus('tasks', 429, { 'retry-after': new Date(2500).toUTCString() }, '', { now: 0 }).extensions['retryAfterSeconds']).toBe(2);
-    expect(errorForStatus('tasks', 500, { 'retry-after': '4' }, '').extensions).toEqual({ code: 'UPSTREAM_ERROR', upstream: 'tasks', status: 500 });
+    expect(
+      errorForStatus('tasks', 429, { 'retry-after': new Date(2500).toUTCString() }, '', { now: 0 }).extensions['retryAfterSeconds'],
+    ).toBe(2);
+    expect(errorForStatus('tasks', 500, { 'retry-after': '4' }, '').extensions).toEqual({
+      code: 'UPSTREAM_ERROR',
+      upstream: 'tasks',
+      status: 500,
+    });
     expect(errorForStatus('tasks', 418, {}, '').message).toBe('The tasks upstream answered 418');
   });
 
@@ -299,7 +317,12 @@ describe('prepared call', () => {
     expect(call).toEqual({
       method: 'POST',
       target: '/v1/executions/bulk?wait=1',
-      headers: { accept: 'application/json', 'x-api-key': 'sk_abcdef', authorization: 'Bearer tok_123456', 'content-type': 'application/json' },
+      headers: {
+        accept: 'application/json',
+        'x-api-key': 'sk_abcdef',
+        authorization: 'Bearer tok_123456',
+        'content-type': 'application/json',
+      },
       body: '{"ids":["a"]}',
       idempotent: false,
       secrets: ['sk_abcdef', 'sk_abcdef', 'Bearer tok_123456', 'tok_123456'],
@@ -310,7 +333,11 @@ describe('prepared call', () => {
   });
 
   it('reads are idempotent unless said otherwise; a write can say it is', () => {
-    expect(prepareCall('', { method: 'GET', path: '/x' })).toMatchObject({ idempotent: true, body: undefined, headers: { accept: 'application/json' } });
+    expect(prepareCall('', { method: 'GET', path: '/x' })).toMatchObject({
+      idempotent: true,
+      body: undefined,
+      headers: { accept: 'application/json' },
+    });
     expect(prepareCall('', { method: 'GET', path: '/x', idempotent: false }).idempotent).toBe(false);
     expect(prepareCall('', { method: 'POST', path: '/x', idempotent: true }).idempotent).toBe(true);
   });
@@ -399,7 +426,13 @@ describe('breaker', () => {
   });
 
   it('opens after health failures and then fails fast without calling', async () => {
-    const breaker = createBreaker('models', { enabled: true, errorThresholdPercentage: 50, volumeThreshold: 2, rollingWindowMs: 10_000, resetTimeoutMs: 10_000 });
+    const breaker = createBreaker('models', {
+      enabled: true,
+      errorThresholdPercentage: 50,
+      volumeThreshold: 2,
+      rollingWindowMs: 10_000,
+      resetTimeoutMs: 10_000,
+    });
     try {
       let calls = 0;
       const failing = () => {
@@ -420,8 +453,15 @@ describe('breaker', () => {
   });
 
   it('disabled, it passes every call through and stays closed', async () => {
-    const breaker = createBreaker('models', { enabled: false, errorThresholdPercentage: 1, volumeThreshold: 1, rollingWindowMs: 1, resetTimeoutMs: 1 });
-    for (let i = 0; i < 3; i++) await expect(breaker.fire(() => Promise.reject(upstreamError('UPSTREAM_TIMEOUT', 'models', 'x')))).rejects.toThrow('x');
+    const breaker = createBreaker('models', {
+      enabled: false,
+      errorThresholdPercentage: 1,
+      volumeThreshold: 1,
+      rollingWindowMs: 1,
+      resetTimeoutMs: 1,
+    });
+    for (let i = 0; i < 3; i++)
+      await expect(breaker.fire(() => Promise.reject(upstreamError('UPSTREAM_TIMEOUT', 'models', 'x')))).rejects.toThrow('x');
     expect(breaker.state()).toBe('closed');
     expect(await breaker.fire(() => Promise.resolve(5))).toBe(5);
   });
@@ -454,7 +494,20 @@ describe('logging and observing', () => {
 
   it('reports to the observer; a throwing observer is ignored', () => {
     const seen: UpstreamCall[] = [];
-    const settled = { upstream: 'models', method: 'GET', host: 'h', path: '/', search: '', status: 200, code: null, attempts: 1, startedAt: 0, durationMs: 1, batchSize: null, shared: false } as const;
+    const settled = {
+      upstream: 'models',
+      method: 'GET',
+      host: 'h',
+      path: '/',
+      search: '',
+      status: 200,
+      code: null,
+      attempts: 1,
+      startedAt: 0,
+      durationMs: 1,
+      batchSize: null,
+      shared: false,
+    } as const;
     report({ requestId: () => null, retried: () => {}, settled: (c) => seen.push(c) }, settled);
     expect(seen).toEqual([settled]);
     const broken = {
@@ -498,7 +551,17 @@ describe("one caller's json() (createJson)", () => {
     expect(a).toEqual({ items: [1] });
     expect(a).not.toBe(b);
     expect(s.settled.map((call) => call.shared)).toEqual([false, true]);
-    expect(s.settled[0]).toMatchObject({ upstream: 'models', method: 'GET', host: 'models.test:8080', path: '/api/executions', search: '?limit=2', status: 200, code: null, attempts: 1, batchSize: 3 });
+    expect(s.settled[0]).toMatchObject({
+      upstream: 'models',
+      method: 'GET',
+      host: 'models.test:8080',
+      path: '/api/executions',
+      search: '?limit=2',
+      status: 200,
+      code: null,
+      attempts: 1,
+      batchSize: 3,
+    });
   });
 
   it('never shares a write, or anything with coalescing off; shares reads of callers with a signal', async () => {
@@ -527,7 +590,9 @@ describe("one caller's json() (createJson)", () => {
       message: 'The models upstream answered an unreadable body',
       extensions: { code: 'UPSTREAM_ERROR', status: 200 },
     });
-    expect(s.logged).toEqual([{ upstream: 'models', method: 'GET', path: '/api/x', reqId: 'req-9', status: 200, body: '<html>api_key: oops' }]);
+    expect(s.logged).toEqual([
+      { upstream: 'models', method: 'GET', path: '/api/x', reqId: 'req-9', status: 200, body: '<html>api_key: oops' },
+    ]);
     expect(s.settled[0]!.code).toBe('UPSTREAM_ERROR');
   });
 });
@@ -635,7 +700,9 @@ describe('pool and retry interceptor', () => {
     const { dispatchers, deadlines } = dispatchersFor();
     try {
       handler = answering([429], '{}', { 'retry-after': '30' });
-      const failed = await dispatchers.retrying.request({ method: 'GET', path: '/ra', signal: deadlines.start(newState(), undefined) }).catch((error: unknown) => error);
+      const failed = await dispatchers.retrying
+        .request({ method: 'GET', path: '/ra', signal: deadlines.start(newState(), undefined) })
+        .catch((error: unknown) => error);
       expect(errorForTransport('models', failed).extensions).toMatchObject({ code: 'RATE_LIMITED', retryAfterSeconds: 30 });
       expect(hits).toHaveLength(1);
     } finally {
@@ -647,7 +714,10 @@ describe('pool and retry interceptor', () => {
     const { dispatchers } = dispatchersFor({ maxBodyBytes: 16, headersTimeoutMs: 100 });
     try {
       handler = (_request, response) => response.end('x'.repeat(64));
-      const big = await dispatchers.pool.request({ method: 'GET', path: '/big' }).then((r) => r.body.text()).catch((error: unknown) => error);
+      const big = await dispatchers.pool
+        .request({ method: 'GET', path: '/big' })
+        .then((r) => r.body.text())
+        .catch((error: unknown) => error);
       expect(errorForTransport('models', big).message).toBe('The models upstream answered an oversized body');
       handler = () => {}; // never answers
       const late = await dispatchers.pool.request({ method: 'GET', path: '/late' }).catch((error: unknown) => error);
@@ -665,16 +735,30 @@ describe('one call (createAttempt)', () => {
     const { dispatchers, deadlines } = dispatchersFor({ deadlineMs: options.deadlineMs ?? 5000 });
     const logged: [Record<string, unknown>, string][] = [];
     const log = createCallLog('models', { warn: (fields, message) => logged.push([fields, message]) });
-    const attempt = createAttempt({ upstream: 'models', dispatchers, deadlines, breaker: options.breaker ?? passThrough, connections: createGate(4), maxBodyBytes: options.maxBodyBytes ?? 1024, log });
+    const attempt = createAttempt({
+      upstream: 'models',
+      dispatchers,
+      deadlines,
+      breaker: options.breaker ?? passThrough,
+      connections: createGate(4),
+      maxBodyBytes: options.maxBodyBytes ?? 1024,
+      log,
+    });
     return { attempt, logged, close: () => dispatchers.pool.destroy() };
   }
-  const get = (path: string, headers: Record<string, string> = {}) => prepareCall('', { method: 'GET', path, headers, resource: 'Model execution' });
+  const get = (path: string, headers: Record<string, string> = {}) =>
+    prepareCall('', { method: 'GET', path, headers, resource: 'Model execution' });
 
   it('a 2xx answer is its text, with status and attempts', async () => {
     const a = attemptFor();
     try {
       handler = answering([502], '{"id":"m1"}');
-      expect(await a.attempt(get('/ok'), 'req-1', undefined)).toEqual({ answer: { status: 200, text: '{"id":"m1"}' }, error: null, status: 200, attempts: 2 });
+      expect(await a.attempt(get('/ok'), 'req-1', undefined)).toEqual({
+        answer: { status: 200, text: '{"id":"m1"}' },
+        error: null,
+        status: 200,
+        attempts: 2,
+      });
       expect(a.logged).toEqual([]);
     } finally {
       await a.close();
@@ -688,8 +772,18 @@ describe('one call (createAttempt)', () => {
         response.writeHead(500).end('{"error":"boom","api_key":"sk_live_123456"}');
       };
       const outcome = await a.attempt(get('/err', { 'X-API-Key': 'sk_live_123456' }), null, undefined);
-      expect(outcome).toMatchObject({ answer: null, status: 500, attempts: 1, error: { extensions: { code: 'UPSTREAM_ERROR', status: 500 } } });
-      expect(a.logged).toEqual([[{ upstream: 'models', method: 'GET', path: '/err', status: 500, body: '{"error":"boom","api_key":"[REDACTED]"}' }, 'upstream answered an error']]);
+      expect(outcome).toMatchObject({
+        answer: null,
+        status: 500,
+        attempts: 1,
+        error: { extensions: { code: 'UPSTREAM_ERROR', status: 500 } },
+      });
+      expect(a.logged).toEqual([
+        [
+          { upstream: 'models', method: 'GET', path: '/err', status: 500, body: '{"error":"boom","api_key":"[REDACTED]"}' },
+          'upstream answered an error',
+        ],
+      ]);
       handler = (_request, response) => {
         response.writeHead(404).end('{"error":"no such execution"}');
       };
@@ -710,7 +804,10 @@ describe('one call (createAttempt)', () => {
       };
       const outcome = await a.attempt(get('/big'), null, undefined);
       expect(outcome).toMatchObject({ answer: null, status: 200, attempts: 1 });
-      expect(outcome.error).toMatchObject({ message: 'The models upstream answered an oversized body', extensions: { code: 'UPSTREAM_ERROR', status: 200 } });
+      expect(outcome.error).toMatchObject({
+        message: 'The models upstream answered an oversized body',
+        extensions: { code: 'UPSTREAM_ERROR', status: 200 },
+      });
       expect(a.logged).toEqual([[{ upstream: 'models', method: 'GET', path: '/big', status: 200 }, 'upstream body too large']]);
     } finally {
       await a.close();
@@ -752,13 +849,38 @@ describe('one call (createAttempt)', () => {
     await new Promise((resolve) => closed.close(resolve));
     const deadlines = createDeadlines(5000);
     const unreachable = `http://127.0.0.1:${port}`;
-    const dispatchers = createDispatchers(unreachable, upstreamConfig(unreachable), 1024, retryInterceptor({ ...fastRetries, maxRetries: 0 }, deadlines, () => {}));
+    const dispatchers = createDispatchers(
+      unreachable,
+      upstreamConfig(unreachable),
+      1024,
+      retryInterceptor({ ...fastRetries, maxRetries: 0 }, deadlines, () => {}),
+    );
     const log = createCallLog('models', undefined);
     try {
-      const attempt = createAttempt({ upstream: 'models', dispatchers, deadlines, breaker: passThrough, connections: createGate(4), maxBodyBytes: 1024, log });
+      const attempt = createAttempt({
+        upstream: 'models',
+        dispatchers,
+        deadlines,
+        breaker: passThrough,
+        connections: createGate(4),
+        maxBodyBytes: 1024,
+        log,
+      });
       expect((await attempt(get('/x'), null, undefined)).error).toMatchObject({ message: 'The models upstream could not be reached' });
-      const open: Breaker = { fire: () => Promise.reject(upstreamError('UPSTREAM_UNAVAILABLE', 'models', 'open')), state: () => 'open', shutdown: () => {} };
-      const shortCircuited = createAttempt({ upstream: 'models', dispatchers, deadlines, breaker: open, connections: createGate(4), maxBodyBytes: 1024, log });
+      const open: Breaker = {
+        fire: () => Promise.reject(upstreamError('UPSTREAM_UNAVAILABLE', 'models', 'open')),
+        state: () => 'open',
+        shutdown: () => {},
+      };
+      const shortCircuited = createAttempt({
+        upstream: 'models',
+        dispatchers,
+        deadlines,
+        breaker: open,
+        connections: createGate(4),
+        maxBodyBytes: 1024,
+        log,
+      });
       expect(await shortCircuited(get('/x'), null, undefined)).toMatchObject({ answer: null, status: null, attempts: 0 });
     } finally {
       await dispatchers.pool.destroy();

@@ -40,7 +40,9 @@ describe('urql with its default exchanges and fetch options', () => {
   it('sends a mutation as POST', async () => {
     const methods: string[] = [];
     const client = new Client({ url: h.url, exchanges: [cacheExchange, fetchExchange], fetch: recordingFetch(methods) });
-    const result = await client.mutation(TriggerWorkflowDocument, { workflowId: h.simulator.data.bigWorkflowId, inputs: { prompt: 'urql' } }).toPromise();
+    const result = await client
+      .mutation(TriggerWorkflowDocument, { workflowId: h.simulator.data.bigWorkflowId, inputs: { prompt: 'urql' } })
+      .toPromise();
     expect(result.error).toBeUndefined();
     expect(result.data?.triggerWorkflow).toMatchObject({ accepted: true, status: 'PENDING' });
     expect(methods).toEqual(['POST']);
@@ -48,7 +50,8 @@ describe('urql with its default exchanges and fetch options', () => {
 
   it('merges @defer payloads (multipart/mixed) into one result', async () => {
     const seen: { hasNext: boolean; costs: unknown[] }[] = [];
-    const costsOf = (data: unknown) => (data as { workflowExecutions: { edges: { node: { cost?: unknown } }[] } }).workflowExecutions.edges.map((edge) => edge.node.cost);
+    const costsOf = (data: unknown) =>
+      (data as { workflowExecutions: { edges: { node: { cost?: unknown } }[] } }).workflowExecutions.edges.map((edge) => edge.node.cost);
     // Each payload as fetchExchange hands it on, before the cache.
     const record = mapExchange({ onResult: (result) => void seen.push({ hasNext: result.hasNext, costs: costsOf(result.data) }) });
     // urql aborts the request as soon as it has read the last part; Node's fetch then rejects the
@@ -81,19 +84,23 @@ describe('urql with its default exchanges and fetch options', () => {
         }),
       ],
     });
-    const trigger = await client.mutation(TriggerWorkflowDocument, { workflowId: h.simulator.data.bigWorkflowId, inputs: { prompt: 'urql watch' } }).toPromise();
+    const trigger = await client
+      .mutation(TriggerWorkflowDocument, { workflowId: h.simulator.data.bigWorkflowId, inputs: { prompt: 'urql watch' } })
+      .toPromise();
     const statuses: string[] = [];
     await new Promise<void>((resolve, reject) => {
-      const { unsubscribe } = client.subscription(WatchExecutionDocument, { id: trigger.data!.triggerWorkflow!.id! }).subscribe((result) => {
-        if (result.error) reject(result.error);
-        const state = result.data!.executionUpdated;
-        statuses.push(state.status);
-        h.simulator.advance(60_000);
-        if (state.isTerminal) {
-          unsubscribe();
-          resolve();
-        }
-      });
+      const { unsubscribe } = client
+        .subscription(WatchExecutionDocument, { id: trigger.data!.triggerWorkflow!.id! })
+        .subscribe((result) => {
+          if (result.error) reject(result.error);
+          const state = result.data!.executionUpdated;
+          statuses.push(state.status);
+          h.simulator.advance(60_000);
+          if (state.isTerminal) {
+            unsubscribe();
+            resolve();
+          }
+        });
     });
     expect(statuses[0]).toMatch(/PENDING|RUNNING/);
     expect(statuses.at(-1)).toBe('COMPLETED');

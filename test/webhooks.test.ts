@@ -91,7 +91,13 @@ describe('POST /webhooks/models', () => {
     const accepted = await post('/webhooks/models', { exec_id: id, flow_id: null, status: 'succeeded', output, error: '' });
     expect(accepted.status).toBe(200);
     await sub.done;
-    expect(execution(sub.events.at(-1))).toMatchObject({ executionId: id, status: 'COMPLETED', upstreamStatus: 'succeeded', output, isTerminal: true });
+    expect(execution(sub.events.at(-1))).toMatchObject({
+      executionId: id,
+      status: 'COMPLETED',
+      upstreamStatus: 'succeeded',
+      output,
+      isTerminal: true,
+    });
     const repeat = await post('/webhooks/models', { exec_id: id, status: 'succeeded', output });
     expect(await repeat.json()).toEqual({ ok: true, duplicate: true });
     expect((await post('/webhooks/models', { exec_id: id, status: 'processing' })).status).toBe(400);
@@ -99,11 +105,18 @@ describe('POST /webhooks/models', () => {
   });
 
   it('reads a failure reason from `error` or the failure output array (both payload eras)', () => {
-    const fromArray = predictionWebhookFields({ exec_id: 'p1', status: 'failed', output: [{ id: '', status: '', output: '', error: 'NSFW content' }], error: '' });
+    const fromArray = predictionWebhookFields({
+      exec_id: 'p1',
+      status: 'failed',
+      output: [{ id: '', status: '', output: '', error: 'NSFW content' }],
+      error: '',
+    });
     expect(fromArray).toMatchObject({ id: 'p1', fields: { status: 'FAILED', output: null, error: { message: 'NSFW content' } } });
     const older = predictionWebhookFields({ id: 'p2', status: 'failed', error: 'timeout' });
     expect(older).toMatchObject({ id: 'p2', fields: { status: 'FAILED', error: { message: 'timeout' } } });
-    expect(predictionWebhookFields({ id: 'p3', status: 'success', output: 'hi' })).toMatchObject({ fields: { status: 'COMPLETED', output: 'hi', error: null } });
+    expect(predictionWebhookFields({ id: 'p3', status: 'success', output: 'hi' })).toMatchObject({
+      fields: { status: 'COMPLETED', output: 'hi', error: null },
+    });
     expect(predictionWebhookFields({ status: 'failed' })).toBe('exec_id must be a non-empty string');
     expect(predictionWebhookFields({ exec_id: 'p'.repeat(129), status: 'failed' })).toBe('exec_id must be at most 128 characters');
     expect(predictionWebhookFields({ exec_id: 'p'.repeat(128), status: 'failed' })).toMatchObject({ id: 'p'.repeat(128) });
@@ -199,7 +212,12 @@ describe('unauthenticated webhooks are prompts', () => {
     await sub.next(1);
     const predictionReads = () => open.simulator.requests().filter((r) => r.path.endsWith(`/prediction/${id}`)).length;
     const before = predictionReads();
-    const answer = await postOpen('/webhooks/models', { exec_id: id, status: 'succeeded', output: ['https://attacker.example/x.png'], error: '' });
+    const answer = await postOpen('/webhooks/models', {
+      exec_id: id,
+      status: 'succeeded',
+      output: ['https://attacker.example/x.png'],
+      error: '',
+    });
     await sleep(200);
     expect(sub.completed()).toBe(false);
     expect(JSON.stringify(sub.events)).not.toContain('attacker.example');

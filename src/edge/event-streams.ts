@@ -65,7 +65,9 @@ const encoder = new TextEncoder();
 const event = (name: 'next' | 'complete', data: string) => encoder.encode(`event: ${name}\ndata: ${data}\n\n`);
 
 /** The `event:`/`data:` blocks of yoga's distinct-mode stream, as they complete. */
-async function* readEvents(reader: ReadableStreamDefaultReader<Uint8Array>): AsyncGenerator<{ readonly event: string; readonly data: string }> {
+async function* readEvents(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+): AsyncGenerator<{ readonly event: string; readonly data: string }> {
   const decoder = new TextDecoder();
   let buffered = '';
   for (;;) {
@@ -190,9 +192,13 @@ export function createEventStreams(options: EventStreamOptions): EventStreams {
     } catch {
       return text(400, 'expected a JSON body');
     }
-    const extensions = typeof params['extensions'] === 'object' && params['extensions'] !== null ? { ...(params['extensions'] as Record<string, unknown>) } : {};
+    const extensions =
+      typeof params['extensions'] === 'object' && params['extensions'] !== null
+        ? { ...(params['extensions'] as Record<string, unknown>) }
+        : {};
     const id = extensions['operationId'];
-    if (typeof id !== 'string' || id === '' || id.length > maxOperationIdLength) return text(400, `extensions.operationId must be a string of 1 to ${maxOperationIdLength} characters`);
+    if (typeof id !== 'string' || id === '' || id.length > maxOperationIdLength)
+      return text(400, `extensions.operationId must be a string of 1 to ${maxOperationIdLength} characters`);
     if (stream.operations.has(id)) return text(409, 'an operation with this id is running');
     delete extensions['operationId'];
     const headers = new Headers(request.headers);

@@ -156,7 +156,8 @@ export function createWebSockets(yoga: YogaServerInstance<Record<string, never>,
       const { pathname } = new URL(request.url ?? '/', 'http://localhost');
       if (pathname !== options.endpoint) return refuse(socket, 404, 'Not Found');
       if (draining) return refuse(socket, 503, 'Service Unavailable');
-      if (!webSocketOriginAllowed(request.headers.origin, request.headers.host, options.originAllowed)) return refuse(socket, 403, 'Forbidden');
+      if (!webSocketOriginAllowed(request.headers.origin, request.headers.host, options.originAllowed))
+        return refuse(socket, 403, 'Forbidden');
       const caller = callerKey({ headers: headersOf(request, undefined) }, { address: request.socket.remoteAddress });
       const mine = callers.get(caller) ?? 0;
       if (mine >= options.perCaller || server.clients.size >= options.max) return refuse(socket, 429, 'Too Many Requests');

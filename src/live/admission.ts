@@ -26,8 +26,10 @@ export function createAdmission(limits: AdmissionLimits): Admission {
   return {
     admit: (caller) => {
       const mine = byCaller.get(caller) ?? 0;
-      if (mine >= limits.perCaller) throw tooManySubscriptions(`At most ${limits.perCaller} subscriptions may be open per caller: end one first`);
-      if (open >= limits.max) throw tooManySubscriptions(`This server holds its maximum of ${limits.max} open subscriptions: try again later`);
+      if (mine >= limits.perCaller)
+        throw tooManySubscriptions(`At most ${limits.perCaller} subscriptions may be open per caller: end one first`);
+      if (open >= limits.max)
+        throw tooManySubscriptions(`This server holds its maximum of ${limits.max} open subscriptions: try again later`);
       byCaller.set(caller, mine + 1);
       open++;
       let released = false;

@@ -52,7 +52,9 @@ export function createLive(config: LiveConfig, logger?: WatchLogger): Live {
       onSharing: (shared) =>
         logger?.warn(
           { redis: shared ? 'back' : 'unavailable' },
-          shared ? 'live: Redis is back, replicas share polls and events again' : 'live: Redis unavailable, each replica polls what it watches',
+          shared
+            ? 'live: Redis is back, replicas share polls and events again'
+            : 'live: Redis unavailable, each replica polls what it watches',
         ),
     });
     ({ bus, coordination } = redis);

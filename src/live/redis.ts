@@ -164,8 +164,7 @@ export function createRedisLive(options: RedisLiveOptions): RedisLive {
   };
 
   /** Runs a command now, or fails at once: nothing waits for Redis to come back. */
-  const now = <T>(run: () => Promise<T>): Promise<T> =>
-    ready(commands) ? run() : Promise.reject(new Error('Redis is unavailable'));
+  const now = <T>(run: () => Promise<T>): Promise<T> => (ready(commands) ? run() : Promise.reject(new Error('Redis is unavailable')));
 
   const coordination: Coordination = {
     firstSeen: (key, ttlMs) => now(async () => (await commands.set(`${prefix}seen:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK'),

@@ -56,7 +56,12 @@ export function createSubscribers<T>(isTerminal: (value: T) => boolean, onOver: 
 
   return {
     join: () => {
-      const subscriber: Subscriber<T> = { ready: false, pending: undefined, lastPrint: null, channel: createChannel(() => leave(subscriber)) };
+      const subscriber: Subscriber<T> = {
+        ready: false,
+        pending: undefined,
+        lastPrint: null,
+        channel: createChannel(() => leave(subscriber)),
+      };
       members.add(subscriber);
       return subscriber;
     },

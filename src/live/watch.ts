@@ -66,7 +66,10 @@ async function subscribe<T>(watcher: Watcher<T>, signal: AbortSignal | undefined
   let first: T;
   try {
     // The first read is the watcher's first poll, shared with whoever joins meanwhile: no one's request either.
-    first = await unlessAborted(outsideRequest(() => watcher.current()), signal);
+    first = await unlessAborted(
+      outsideRequest(() => watcher.current()),
+      signal,
+    );
   } catch (error) {
     watcher.leave(subscriber);
     throw error;

@@ -49,7 +49,14 @@ function warner(logger: WatchLogger | undefined, fields: Readonly<Record<string,
 }
 
 /** One poll with the watcher's own reader; news goes to its subscribers, then to its twins on other replicas. */
-async function pollOnce<T>(topic: string, reader: Reader<T>, subscribers: Subscribers<T>, bus: Bus, warn: Warn, refused: (error: Error) => void): Promise<PollOutcome> {
+async function pollOnce<T>(
+  topic: string,
+  reader: Reader<T>,
+  subscribers: Subscribers<T>,
+  bus: Bus,
+  warn: Warn,
+  refused: (error: Error) => void,
+): Promise<PollOutcome> {
   let value: T;
   try {
     value = await reader.read();
@@ -96,7 +103,9 @@ function sharedRead<T>(read: () => Promise<T>): { run(): Promise<T>; succeeded()
 
 async function leaveBus(subscribed: Promise<Unsubscribe>): Promise<void> {
   try {
-    await (await subscribed)();
+    await (
+      await subscribed
+    )();
   } catch {
     // never subscribed: nothing to undo
   }

@@ -112,8 +112,7 @@ interface Webhook {
 export function useWebhooks(options: WebhookOptions): Plugin {
   const { bus, coordination, secret, maxBytes, logger } = options;
   const dedupTtlMs = options.dedupTtlMs ?? 24 * 60 * 60 * 1000;
-  const warn = (error: unknown, message: string) =>
-    logger?.warn({ err: error instanceof Error ? error.message : String(error) }, message);
+  const warn = (error: unknown, message: string) => logger?.warn({ err: error instanceof Error ? error.message : String(error) }, message);
 
   /** Every watcher of these topics re-reads the execution with its own credential; nothing of the body is believed. */
   const prompt = async (webhook: Webhook): Promise<Outcome> => {

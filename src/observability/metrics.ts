@@ -191,4 +191,3 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
     },
   };
 }
-

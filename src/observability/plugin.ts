@@ -129,8 +129,7 @@ export function useObservability(options: ObservabilityPluginOptions): Plugin {
       }
       // Errors with every root field null answered nothing: that is an error, not a partial answer.
       const answered = result.data ? Object.values(result.data as Record<string, unknown>).some((value) => value !== null) : false;
-      const outcome: OperationOutcome =
-        scope.type === null ? 'rejected' : errors.length === 0 ? 'success' : answered ? 'partial' : 'error';
+      const outcome: OperationOutcome = scope.type === null ? 'rejected' : errors.length === 0 ? 'success' : answered ? 'partial' : 'error';
       metrics?.operation(type, outcome, seconds);
       if (trace) setResult({ ...result, extensions: { ...result.extensions, trace: trace.summary() } });
     },

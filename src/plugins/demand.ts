@@ -85,7 +85,7 @@ function refusal(config: DemandConfig, args: ExecutionArgs): GraphQLError | null
 
   // The plugin measures a document's first operation: give it the one that runs.
   const selected: DocumentNode = { kind: Kind.DOCUMENT, definitions: [operation, ...fragments.values()] };
-  const { complexity } = complexityFromQuery(selected, { schema, ctx: (contextValue ?? {}), variables: raw });
+  const { complexity } = complexityFromQuery(selected, { schema, ctx: contextValue ?? {}, variables: raw });
   if (complexity > config.costLimit) {
     return costEstimatedTooExpensive(
       `Operation refused before any upstream call: its estimated cost ${complexity} is over ${config.costLimit} (GRAPHQL_COST_LIMIT); ask for fewer items, fields or aliases`,

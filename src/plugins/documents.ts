@@ -27,10 +27,12 @@ const bareHash = (id: string) => (id.startsWith(hashPrefix) ? id.slice(hashPrefi
 /** `sha256 hex → document`; throws at start on a file that is not such a manifest. */
 export function loadManifest(path: string): ReadonlyMap<string, string> {
   const parsed: unknown = JSON.parse(readFileSync(path, 'utf8'));
-  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new Error(`${path}: not a JSON object of id → document`);
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed))
+    throw new Error(`${path}: not a JSON object of id → document`);
   const manifest = new Map<string, string>();
   for (const [id, document] of Object.entries(parsed)) {
-    if (typeof document !== 'string' || !/^(sha256:)?[0-9a-f]{64}$/i.test(id)) throw new Error(`${path}: ${JSON.stringify(id.slice(0, 80))} is not a sha256 id of a document`);
+    if (typeof document !== 'string' || !/^(sha256:)?[0-9a-f]{64}$/i.test(id))
+      throw new Error(`${path}: ${JSON.stringify(id.slice(0, 80))} is not a sha256 id of a document`);
     manifest.set(bareHash(id), document);
   }
   return manifest;
@@ -72,7 +74,8 @@ export function createDocumentStore(config: DocumentsConfig, manifest: ReadonlyM
 function manifestOf(config: DocumentsConfig): ReadonlyMap<string, string> {
   const path = config.manifestPath ?? bundledManifest;
   if (config.manifestPath === null && !existsSync(path)) {
-    if (config.trustedOnly) throw new Error(`TRUSTED_DOCUMENTS_ONLY needs a manifest: ${path} is absent (npm run codegen), or set TRUSTED_DOCUMENTS`);
+    if (config.trustedOnly)
+      throw new Error(`TRUSTED_DOCUMENTS_ONLY needs a manifest: ${path} is absent (npm run codegen), or set TRUSTED_DOCUMENTS`);
     return new Map();
   }
   return loadManifest(path);
@@ -87,9 +90,20 @@ export function useDocuments(config: DocumentsConfig): { plugins: Plugin[]; stor
       extractPersistedOperationId: (params) => requestedId(params),
       getPersistedOperation: (id) => manifest.get(id) ?? null,
       customErrors: {
-        notFound: () => documentRefused('PERSISTED_QUERY_NOT_IN_LIST', 'Not a trusted document: only the documents of the manifest run here', 400),
-        persistedQueryOnly: () => documentRefused('PERSISTED_QUERY_ID_REQUIRED', 'Only trusted documents run here: send the id of one (documentId, or extensions.persistedQuery.sha256Hash), not a document', 400),
-        keyNotFound: () => documentRefused('PERSISTED_QUERY_ID_REQUIRED', 'Only trusted documents run here: send the id of one (documentId, or extensions.persistedQuery.sha256Hash)', 400),
+        notFound: () =>
+          documentRefused('PERSISTED_QUERY_NOT_IN_LIST', 'Not a trusted document: only the documents of the manifest run here', 400),
+        persistedQueryOnly: () =>
+          documentRefused(
+            'PERSISTED_QUERY_ID_REQUIRED',
+            'Only trusted documents run here: send the id of one (documentId, or extensions.persistedQuery.sha256Hash), not a document',
+            400,
+          ),
+        keyNotFound: () =>
+          documentRefused(
+            'PERSISTED_QUERY_ID_REQUIRED',
+            'Only trusted documents run here: send the id of one (documentId, or extensions.persistedQuery.sha256Hash)',
+            400,
+          ),
       },
     });
     return { plugins: [plugin], store };

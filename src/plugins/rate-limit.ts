@@ -54,11 +54,19 @@ export function clientAddress(serverContext: object): string {
   const front = head ? head.split(':') : [];
   const back = address.includes('::') && tail ? tail.split(':') : [];
   const groups = address.includes('::') ? [...front, ...Array<string>(8 - front.length - back.length).fill('0'), ...back] : front;
-  return `${groups.slice(0, 4).map((group) => group.toLowerCase().replace(/^0+(?=.)/, '')).join(':')}::/64`;
+  return `${groups
+    .slice(0, 4)
+    .map((group) => group.toLowerCase().replace(/^0+(?=.)/, ''))
+    .join(':')}::/64`;
 }
 
 /** null when `RATE_LIMIT_REQUESTS=0`. */
-export function createRateLimit(config: RateLimitConfig, keyOf: CallerKeyOf, redisUrl: string | null, onError?: (error: Error) => void): RateLimit | null {
+export function createRateLimit(
+  config: RateLimitConfig,
+  keyOf: CallerKeyOf,
+  redisUrl: string | null,
+  onError?: (error: Error) => void,
+): RateLimit | null {
   if (config.requests === 0) return null;
   const options = { points: config.requests, duration: config.windowMs / 1000, keyPrefix: 'execution-gateway:rate' };
   const memory = new RateLimiterMemory(options);

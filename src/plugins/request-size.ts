@@ -8,10 +8,13 @@ export function useRequestSizeLimit(maxBytes: number): Plugin {
   return {
     onRequest({ request, endResponse, fetchAPI }) {
       const tooLarge = () =>
-        new fetchAPI.Response(JSON.stringify({ errors: [{ message: `Request body over ${maxBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] }), {
-          status: 413,
-          headers: { 'content-type': 'application/json' },
-        });
+        new fetchAPI.Response(
+          JSON.stringify({ errors: [{ message: `Request body over ${maxBytes} bytes`, extensions: { code: 'BAD_USER_INPUT' } }] }),
+          {
+            status: 413,
+            headers: { 'content-type': 'application/json' },
+          },
+        );
       const declared = Number(request.headers.get('content-length') ?? Number.NaN);
       if (declared > maxBytes) {
         endResponse(tooLarge());

@@ -22,8 +22,10 @@ function stringBytes(text: string): number {
   for (let i = 0; i < text.length; i++) {
     const code = text.charCodeAt(i);
     if (code === 0x22 || code === 0x5c || code === 0x08 || code === 0x09 || code === 0x0a || code === 0x0c || code === 0x0d) bytes += 1;
-    else if (code < 0x20) bytes += 5; // \u00XX
-    else if (code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) i += 1; // a pair: 4 bytes either way
+    else if (code < 0x20)
+      bytes += 5; // \u00XX
+    else if (code >= 0xd800 && code <= 0xdbff && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00)
+      i += 1; // a pair: 4 bytes either way
     else if (code >= 0xd800 && code <= 0xdfff) bytes += 3; // lone: \uXXXX, where UTF-8 has the 3-byte replacement
   }
   return bytes;
@@ -104,7 +106,10 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
 }
 
 /** The events of `source`, each through `map`; closing it closes `source` at once (no wait for a next event). */
-function mapEvents(source: AsyncIterable<ExecutionResult>, map: (event: ExecutionResult) => ExecutionResult): AsyncIterableIterator<ExecutionResult> {
+function mapEvents(
+  source: AsyncIterable<ExecutionResult>,
+  map: (event: ExecutionResult) => ExecutionResult,
+): AsyncIterableIterator<ExecutionResult> {
   const iterator = source[Symbol.asyncIterator]();
   const mapped: AsyncIterableIterator<ExecutionResult> = {
     [Symbol.asyncIterator]: () => mapped,

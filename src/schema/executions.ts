@@ -33,7 +33,8 @@ export const ExecutionFilter = builder.inputType('ExecutionFilter', {
     }),
     status: t.field({ type: [ExecutionStatus] }),
     workflowId: t.string({
-      description: 'The executions of one workflow (uuid or slug): its workflow executions, and the model executions and task runs whose `workflowId` it is.',
+      description:
+        'The executions of one workflow (uuid or slug): its workflow executions, and the model executions and task runs whose `workflowId` it is.',
     }),
     createdAfter: t.field({ type: 'DateTime', description: 'Inclusive.' }),
     createdBefore: t.field({ type: 'DateTime', description: 'Inclusive.' }),
@@ -47,10 +48,11 @@ const ExecutionConnection = builder.connectionObject(
     type: Execution,
     name: 'ExecutionConnection',
     description:
-      "A merged page. `pageInfo.endCursor` is where the next page starts, which may lie past the last edge (items read and filtered out after it). A source that failed is a null edge whose error names it in `extensions.source`.",
+      'A merged page. `pageInfo.endCursor` is where the next page starts, which may lie past the last edge (items read and filtered out after it). A source that failed is a null edge whose error names it in `extensions.source`.',
     fields: (t) => ({
       totalCount: t.int({
-        description: 'Every source counted, when each gives a total under the filter (the task runs list gives none until read to its end).',
+        description:
+          'Every source counted, when each gives a total under the filter (the task runs list gives none until read to its end).',
         resolve: (connection) => (connection as unknown as { totalCount: number | null }).totalCount,
       }),
     }),
@@ -99,7 +101,8 @@ function listsOf(filter: Filter | null | undefined, context: Context): FeedList[
   }
   if (sources.has('MODEL')) {
     // UNKNOWN has no upstream value: with it, the models host cannot filter by status.
-    const upstreamStatuses = statuses && !statuses.has('UNKNOWN') ? [...statuses].flatMap((status) => model.upstreamStatusesOf(status)) : null;
+    const upstreamStatuses =
+      statuses && !statuses.has('UNKNOWN') ? [...statuses].flatMap((status) => model.upstreamStatusesOf(status)) : null;
     lists.push(
       list('MODEL', 'MODEL', statuses === null || upstreamStatuses !== null, async (offset, limit) =>
         context.upstreams.models.loaders.page.load({
@@ -143,7 +146,8 @@ function digestOf(filter: Filter | null | undefined, lists: readonly FeedList[])
 
 async function executionsPage(args: { filter?: Filter | null; first?: number | null; after?: string | null }, context: Context) {
   const first = args.first ?? defaultFeedPage;
-  if (!Number.isInteger(first) || first < 0 || first > maxPageSize) throw badUserInput(`\`first\` must be between 0 and ${maxPageSize}`, 'first');
+  if (!Number.isInteger(first) || first < 0 || first > maxPageSize)
+    throw badUserInput(`\`first\` must be between 0 and ${maxPageSize}`, 'first');
   const lists = listsOf(args.filter, context);
   const digest = digestOf(args.filter, lists);
   const keys = lists.map((list) => list.stream.key);
@@ -177,7 +181,10 @@ async function executionsPage(args: { filter?: Filter | null; first?: number | n
 function executionsComplexity({ filter, first }: { filter?: Filter | null; first?: number | null }) {
   const size = itemsOf(first ?? defaultFeedPage, maxPageSize);
   const sources = new Set(sourcesOf(filter, true));
-  const lists = (sources.has('WORKFLOW') && filter?.workflowId ? 1 : 0) + (sources.has('MODEL') ? 1 : 0) + (sources.has('TASK') ? taskWorkflowTypes.length : 0);
+  const lists =
+    (sources.has('WORKFLOW') && filter?.workflowId ? 1 : 0) +
+    (sources.has('MODEL') ? 1 : 0) +
+    (sources.has('TASK') ? taskWorkflowTypes.length : 0);
   const taskReads = sources.has('TASK') ? size : 0;
   return { field: upstreamCall * (lists * maxReadsPerList + taskReads), multiplier: size };
 }

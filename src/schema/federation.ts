@@ -43,9 +43,13 @@ const referenceOf = {
       ? refOf(representation, 'WorkflowExecution')
       : { typename: 'WorkflowExecution', ...keyOf(representation, ['workflowId', 'executionId']) },
   ModelExecution: (representation: object): NodeRefOf<'ModelExecution'> =>
-    'id' in representation ? refOf(representation, 'ModelExecution') : { typename: 'ModelExecution', ...keyOf(representation, ['executionId']) },
+    'id' in representation
+      ? refOf(representation, 'ModelExecution')
+      : { typename: 'ModelExecution', ...keyOf(representation, ['executionId']) },
   TaskExecution: (representation: object): NodeRefOf<'TaskExecution'> =>
-    'id' in representation ? refOf(representation, 'TaskExecution') : { typename: 'TaskExecution', ...keyOf(representation, ['executionId']) },
+    'id' in representation
+      ? refOf(representation, 'TaskExecution')
+      : { typename: 'TaskExecution', ...keyOf(representation, ['executionId']) },
   Bulk: (representation: object): NodeRefOf<'Bulk'> =>
     'id' in representation ? refOf(representation, 'Bulk') : { typename: 'Bulk', ...keyOf(representation, ['workflowId', 'bulkId']) },
   Workflow: (representation: object): NodeRefOf<'Workflow'> =>

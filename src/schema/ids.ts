@@ -26,7 +26,13 @@ export type NodeType = NodeRef['typename'];
 
 export type NodeRefOf<T extends NodeType> = Extract<NodeRef, { readonly typename: T }>;
 
-export const nodeTypes = ['WorkflowExecution', 'ModelExecution', 'TaskExecution', 'Bulk', 'Workflow'] as const satisfies readonly NodeType[];
+export const nodeTypes = [
+  'WorkflowExecution',
+  'ModelExecution',
+  'TaskExecution',
+  'Bulk',
+  'Workflow',
+] as const satisfies readonly NodeType[];
 
 export const executionTypes = ['WorkflowExecution', 'ModelExecution', 'TaskExecution'] as const satisfies readonly NodeType[];
 
@@ -37,7 +43,9 @@ export function nodeRefOf(value: model.Execution | model.Bulk): NodeRef {
     case 'WORKFLOW':
       return { typename: 'WorkflowExecution', workflowId: value.workflowId, executionId: value.executionId };
     case 'MODEL':
-      return value.model ? { typename: 'ModelExecution', executionId: value.executionId, model: value.model } : { typename: 'ModelExecution', executionId: value.executionId };
+      return value.model
+        ? { typename: 'ModelExecution', executionId: value.executionId, model: value.model }
+        : { typename: 'ModelExecution', executionId: value.executionId };
     case 'TASK':
       return { typename: 'TaskExecution', executionId: value.executionId };
   }
@@ -77,7 +85,8 @@ export function decodeGlobalId<T extends NodeType>(
   const [named = '', variant, ...more] = decoded.slice(0, separator).split('/');
   const local = decoded.slice(separator + 1);
   const typename = named === triggerType && options.triggers ? 'WorkflowExecution' : named;
-  if (named === triggerType && !options.triggers) throw badUserInput('The id of a WorkflowTrigger, which is not a Node: ask for its `execution { id }`', 'id');
+  if (named === triggerType && !options.triggers)
+    throw badUserInput('The id of a WorkflowTrigger, which is not a Node: ask for its `execution { id }`', 'id');
   if (!isNodeType(typename)) throw badUserInput('Unknown node type in global id', 'id');
   if (more.length > 0 || (variant !== undefined && !(typename === 'ModelExecution' && variant === modelVariant))) throw malformed(globalId);
   if (!(accepted as readonly string[]).includes(typename)) {

@@ -40,7 +40,8 @@ builder.mutationType({ description: 'Trigger workflows and cancel executions. Ne
 const incrementalDirectives = [
   new GraphQLDirective({
     name: 'defer',
-    description: 'Delivers this fragment after the rest of the response when `if` is true: slow fields (`cost`, `modelExecutions`) without holding up the others.',
+    description:
+      'Delivers this fragment after the rest of the response when `if` is true: slow fields (`cost`, `modelExecutions`) without holding up the others.',
     locations: [DirectiveLocation.FRAGMENT_SPREAD, DirectiveLocation.INLINE_FRAGMENT],
     args: {
       if: { type: new GraphQLNonNull(GraphQLBoolean), defaultValue: true },

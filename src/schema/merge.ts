@@ -47,7 +47,11 @@ export interface MergedPage<T> {
   readonly failures: readonly { readonly key: string; readonly error: Error }[];
 }
 
-type Head<T> = { readonly kind: 'item'; readonly item: T } | { readonly kind: 'done' } | { readonly kind: 'failed' } | { readonly kind: 'blocked'; readonly at: number | null };
+type Head<T> =
+  | { readonly kind: 'item'; readonly item: T }
+  | { readonly kind: 'done' }
+  | { readonly kind: 'failed' }
+  | { readonly kind: 'blocked'; readonly at: number | null };
 
 /** Creation instant as a sort key: undated sorts oldest. */
 const keyOf = (at: number | null) => at ?? Number.NEGATIVE_INFINITY;
@@ -216,7 +220,8 @@ export async function mergePage<T>(streams: readonly Stream<T>[], start: Positio
     edges,
     positions: snapshot(),
     hasNextPage: blocked || readers.some((reader) => reader.mayHaveMore()),
-    totalCount: failures.length === 0 && totals.every((total) => total !== null) ? totals.reduce((sum: number, total) => sum + total, 0) : null,
+    totalCount:
+      failures.length === 0 && totals.every((total) => total !== null) ? totals.reduce((sum: number, total) => sum + total, 0) : null,
     failures,
   };
 }

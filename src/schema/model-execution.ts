@@ -67,7 +67,9 @@ export async function loadModelExecution(ref: NodeRefOf<'ModelExecution'>, conte
 
 /** A model execution with the slug its global id carries, where its own answer named none. */
 export function withSlugOf<T extends model.Execution>(ref: NodeRef, execution: T): T {
-  return execution.source === 'MODEL' && execution.model === null && ref.typename === 'ModelExecution' && ref.model ? { ...execution, model: ref.model } : execution;
+  return execution.source === 'MODEL' && execution.model === null && ref.typename === 'ModelExecution' && ref.model
+    ? { ...execution, model: ref.model }
+    : execution;
 }
 
 export const ModelExecutionFilter = builder.inputType('ModelExecutionFilter', {
@@ -156,6 +158,8 @@ builder.queryFields((t) => ({
     },
     complexity: pageComplexity(defaultModelPage),
     resolve: (_root, args, context) =>
-      connectionOf(pageRequest(args, defaultModelPage), async (window) => context.upstreams.models.loaders.page.load(toQuery(args.filter, window))),
+      connectionOf(pageRequest(args, defaultModelPage), async (window) =>
+        context.upstreams.models.loaders.page.load(toQuery(args.filter, window)),
+      ),
   }),
 }));

@@ -58,32 +58,37 @@ const WorkflowTrigger = builder.objectRef<Trigger>('WorkflowTrigger').implement(
   }),
 });
 
-const BulkTrigger = builder.objectRef<{ readonly workflowId: string; readonly bulkId: string; readonly items: readonly Trigger[] }>('BulkTrigger').implement({
-  description: 'One bulk trigger: the bulk every accepted item belongs to, and one result per input, in order.',
-  fields: (t) => ({
-    bulkId: t.field({ type: 'UUID', nullable: false, resolve: (bulk) => bulk.bulkId }),
-    bulk: t.field({
-      type: Bulk,
-      nullable: false,
-      description: 'Its progress and executions (`bulkProgress` subscribes to the progress).',
-      resolve: (bulk) => ({ workflowId: bulk.workflowId, bulkId: bulk.bulkId }),
+const BulkTrigger = builder
+  .objectRef<{ readonly workflowId: string; readonly bulkId: string; readonly items: readonly Trigger[] }>('BulkTrigger')
+  .implement({
+    description: 'One bulk trigger: the bulk every accepted item belongs to, and one result per input, in order.',
+    fields: (t) => ({
+      bulkId: t.field({ type: 'UUID', nullable: false, resolve: (bulk) => bulk.bulkId }),
+      bulk: t.field({
+        type: Bulk,
+        nullable: false,
+        description: 'Its progress and executions (`bulkProgress` subscribes to the progress).',
+        resolve: (bulk) => ({ workflowId: bulk.workflowId, bulkId: bulk.bulkId }),
+      }),
+      items: t.field({
+        type: [WorkflowTrigger],
+        nullable: false,
+        description: 'The upstream accepts some items and refuses others: one result per input, in request order.',
+        complexity: { field: 1, multiplier: bulkInputs.max },
+        resolve: (bulk) => bulk.items,
+      }),
     }),
-    items: t.field({
-      type: [WorkflowTrigger],
-      nullable: false,
-      description: 'The upstream accepts some items and refuses others: one result per input, in request order.',
-      complexity: { field: 1, multiplier: bulkInputs.max },
-      resolve: (bulk) => bulk.items,
-    }),
-  }),
-});
+  });
 
 const ExecutionCancellation = builder.objectRef<Cancellation>('ExecutionCancellation').implement({
   description: 'What the host answered to a cancel request.',
   fields: (t) => ({
     executionId: t.exposeString('executionId', { nullable: false }),
     status: t.field({ type: ExecutionStatus, nullable: false, resolve: (cancel) => cancel.status }),
-    upstreamStatus: t.exposeString('upstreamStatus', { nullable: false, description: 'Verbatim, e.g. `pending_cancel` until a task’s worker confirms.' }),
+    upstreamStatus: t.exposeString('upstreamStatus', {
+      nullable: false,
+      description: 'Verbatim, e.g. `pending_cancel` until a task’s worker confirms.',
+    }),
     cancelledAt: t.expose('cancelledAt', { type: 'DateTime' }),
     message: t.exposeString('message'),
     execution: t.field({
@@ -91,7 +96,9 @@ const ExecutionCancellation = builder.objectRef<Cancellation>('ExecutionCancella
       description: 'The execution as its host shows it now (one call).',
       complexity: upstreamCall,
       resolve: (cancel, _args, context) =>
-        cancel.source === 'TASK' ? context.upstreams.tasks.loaders.execution.load(cancel.executionId) : context.upstreams.models.loaders.prediction.load(cancel.executionId),
+        cancel.source === 'TASK'
+          ? context.upstreams.tasks.loaders.execution.load(cancel.executionId)
+          : context.upstreams.models.loaders.prediction.load(cancel.executionId),
     }),
   }),
 });
@@ -128,7 +135,11 @@ builder.mutationFields((t) => ({
     description: `Starts ${bulkInputs.min}–${bulkInputs.max} executions of a workflow as one bulk (\`POST /{workflowId}/bulk-trigger\`). The upstream may refuse some inputs and accept the others: see \`items\`. Sent once, never retried.`,
     args: {
       workflowId: t.arg.string({ required: true }),
-      inputs: t.arg({ type: ['JSONObject'], required: true, description: `One object per execution, ${bulkInputs.min}–${bulkInputs.max}.` }),
+      inputs: t.arg({
+        type: ['JSONObject'],
+        required: true,
+        description: `One object per execution, ${bulkInputs.min}–${bulkInputs.max}.`,
+      }),
       versionId: t.arg.string(),
     },
     complexity: upstreamCall,

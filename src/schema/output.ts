@@ -65,7 +65,9 @@ function linked(url: string, upstreamType: string | null): OutputItem {
 function namedFile(value: Record<string, unknown>): OutputItem | null {
   const { url } = value;
   if (typeof url !== 'string' || !webUrl.test(url)) return null;
-  const named = [value['content_type'], value['contentType'], value['mime_type'], value['mimeType']].find((type) => typeof type === 'string' && type !== '');
+  const named = [value['content_type'], value['contentType'], value['mime_type'], value['mimeType']].find(
+    (type) => typeof type === 'string' && type !== '',
+  );
   return linked(url, (named as string | undefined)?.toLowerCase() ?? null);
 }
 
@@ -103,7 +105,9 @@ const FileOutput = builder.objectRef<Extract<OutputItem, { kind: 'file' }>>('Fil
   description: 'Any other file (video, audio, document), by URL.',
   fields: (t) => ({
     url: t.exposeString('url', { nullable: false }),
-    contentType: t.exposeString('contentType', { description: "As the upstream named it, else from the URL's extension; null when neither says." }),
+    contentType: t.exposeString('contentType', {
+      description: "As the upstream named it, else from the URL's extension; null when neither says.",
+    }),
   }),
 });
 

@@ -69,7 +69,8 @@ export function decodeCursor(cursor: string): Cursor {
   const offset = Number(match[1]);
   const createdAt = match[2] === '' ? null : Number(match[2]);
   const id = match[3]!;
-  if (!Number.isSafeInteger(offset) || (createdAt !== null && !Number.isSafeInteger(createdAt)) || id.length > maxAnchorIdLength) throw malformed();
+  if (!Number.isSafeInteger(offset) || (createdAt !== null && !Number.isSafeInteger(createdAt)) || id.length > maxAnchorIdLength)
+    throw malformed();
   return { offset, anchor: { id, createdAt } };
 }
 

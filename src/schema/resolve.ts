@@ -6,10 +6,7 @@ import type { Context } from '../context.ts';
 import type * as model from '../model.ts';
 
 /** A list summary lacks steps, inputs and output: load the bulk shape (batched per workflow). */
-export async function fullWorkflowExecution(
-  execution: model.WorkflowExecution,
-  context: Context,
-): Promise<model.WorkflowExecution> {
+export async function fullWorkflowExecution(execution: model.WorkflowExecution, context: Context): Promise<model.WorkflowExecution> {
   if (execution.shape !== 'summary') return execution;
   return context.upstreams.flows.loaders.execution.load({
     executionId: execution.executionId,
@@ -18,10 +15,7 @@ export async function fullWorkflowExecution(
 }
 
 /** Only `GET /executions/{id}` carries `error`/`error_cause`: fetch it for failed executions only. */
-export async function workflowExecutionError(
-  execution: model.WorkflowExecution,
-  context: Context,
-): Promise<model.ExecutionError | null> {
+export async function workflowExecutionError(execution: model.WorkflowExecution, context: Context): Promise<model.ExecutionError | null> {
   if (execution.shape === 'detail') return execution.error;
   if (execution.status !== 'FAILED') return null;
   const detail = await context.upstreams.workflows.loaders.detail.load(execution.executionId);

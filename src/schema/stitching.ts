@@ -61,9 +61,8 @@ export function stitchingSdl(schema: GraphQLSchema): string {
       if (node.name.value === queryName) {
         return {
           ...node,
-          fields: node.fields?.map(
-            (field): FieldDefinitionNode =>
-              field.name.value === 'nodes' ? withDirectives(field, [directive('merge', { keyField: 'id' })]) : field,
+          fields: node.fields?.map((field): FieldDefinitionNode =>
+            field.name.value === 'nodes' ? withDirectives(field, [directive('merge', { keyField: 'id' })]) : field,
           ),
         };
       }

@@ -88,7 +88,12 @@ function leaving(context: Context): AbortSignal | undefined {
  * (MAX_SUBSCRIPTIONS, per caller) is taken before any upstream call and given back at its end.
  * A per-caller rate limit, where the gateway has one, charges subscriptions at the same place.
  */
-async function subscribeTo<T>(context: Context, subscription: string, source: Source<T>, reader: Reader<T>): Promise<AsyncIterableIterator<T | Error>> {
+async function subscribeTo<T>(
+  context: Context,
+  subscription: string,
+  source: Source<T>,
+  reader: Reader<T>,
+): Promise<AsyncIterableIterator<T | Error>> {
   const live = liveOf(context);
   const release = live.admission.admit(callerOf(context));
   let events: AsyncIterableIterator<T>;
@@ -115,7 +120,9 @@ export function liveOf(context: Context): Live {
  * fields loaded beside the execution (cost, bulk, parent) are read afresh for every event.
  */
 function freshLoaders(context: Context): void {
-  for (const host of Object.values<{ readonly loaders: object }>(context.upstreams as unknown as Record<string, { readonly loaders: object }>)) {
+  for (const host of Object.values<{ readonly loaders: object }>(
+    context.upstreams as unknown as Record<string, { readonly loaders: object }>,
+  )) {
     for (const loader of Object.values(host.loaders as Readonly<Record<string, { clearAll(): unknown }>>)) loader.clearAll();
   }
 }

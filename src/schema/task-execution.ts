@@ -62,7 +62,8 @@ TaskExecution.implement({
       description: 'The first execution of the chain; itself for a root.',
       complexity: upstreamCall,
       resolve: async (run, _args, context) => {
-        if (run.rootExecutionId && run.rootExecutionId !== run.executionId) return context.upstreams.tasks.loaders.execution.load(run.rootExecutionId);
+        if (run.rootExecutionId && run.rootExecutionId !== run.executionId)
+          return context.upstreams.tasks.loaders.execution.load(run.rootExecutionId);
         const task = await fullTaskExecution(run, context);
         return task.parentExecutionId ? null : task;
       },

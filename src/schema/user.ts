@@ -6,8 +6,7 @@
 import { builder } from './builder.ts';
 
 export const User = builder.objectRef<{ readonly id: string }>('User').implement({
-  description:
-    "A user, known here only by id. A stitching or federation gateway merges it with the users service's `User`.",
+  description: "A user, known here only by id. A stitching or federation gateway merges it with the users service's `User`.",
   fields: (t) => ({
     id: t.exposeID('id', { nullable: false }),
   }),

@@ -75,8 +75,7 @@ WorkflowExecution.implement({
     step: t.field({
       type: Step,
       args: { stepId: t.arg.string({ required: true }) },
-      resolve: (execution, { stepId }, context) =>
-        full(execution, context, (e) => e.steps?.find((step) => step.stepId === stepId) ?? null),
+      resolve: (execution, { stepId }, context) => full(execution, context, (e) => e.steps?.find((step) => step.stepId === stepId) ?? null),
     }),
     modelExecutions: t.field({
       type: ModelExecutionConnection,
@@ -87,8 +86,7 @@ WorkflowExecution.implement({
         modelExecutionsOfWorkflowExecution(execution.executionId, pageRequest(args, defaultModelExecutionsPage), context),
     }),
     cost: t.float({
-      description:
-        'Total cost in USD of the model executions this workflow execution started; null while none has reported a cost.',
+      description: 'Total cost in USD of the model executions this workflow execution started; null while none has reported a cost.',
       // The call `modelExecutions` makes too; counted for each, since either may be asked alone.
       complexity: upstreamCall,
       resolve: async (execution, _args, context) => {
@@ -104,8 +102,7 @@ WorkflowExecution.implement({
 builder.queryFields((t) => ({
   workflowExecution: t.field({
     type: WorkflowExecution,
-    description:
-      'One workflow execution. With `workflowId` it is read through the bulk endpoint (batched with its siblings).',
+    description: 'One workflow execution. With `workflowId` it is read through the bulk endpoint (batched with its siblings).',
     args: { executionId: t.arg.string({ required: true }), workflowId: t.arg.string() },
     complexity: upstreamCall,
     resolve: (_root, { executionId, workflowId }, context) =>

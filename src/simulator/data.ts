@@ -70,7 +70,13 @@ export interface SimulatorData {
 }
 
 /** @param mediaBase the base image URLs are answered under (media.ts); the world's own by default. */
-export function createSimulatorData(world: World, seed: number, clock: Clock, modelsBaseUrl: () => string, mediaBase = worldMediaBase): SimulatorData {
+export function createSimulatorData(
+  world: World,
+  seed: number,
+  clock: Clock,
+  modelsBaseUrl: () => string,
+  mediaBase = worldMediaBase,
+): SimulatorData {
   const rebase = <T>(value: T): T => rebaseJson(value, mediaBase);
   const workflows = world.workflows.map((workflow) => ({
     id: workflow.id,
@@ -106,7 +112,12 @@ export function createSimulatorData(world: World, seed: number, clock: Clock, mo
     },
     modelExecutionList: () => {
       const now = clock.now();
-      return rebase(world.modelExecutions.flatMap((fact): WireJson[] => { const item = renderModelListItem(fact, now); return item ? [item] : []; }));
+      return rebase(
+        world.modelExecutions.flatMap((fact): WireJson[] => {
+          const item = renderModelListItem(fact, now);
+          return item ? [item] : [];
+        }),
+      );
     },
     prediction: (id) => {
       const fact = world.modelExecutionsById.get(id);

@@ -40,7 +40,9 @@ const iso = (ms: number | null): string | null => (ms === null ? null : isoSecon
 /** One execution as the bulk endpoint answers it at `now`. */
 export function renderBulkExecution(world: World, fact: WorkflowExecutionFact, now: number): Record<string, unknown> {
   const state = workflowStateAt(fact, now);
-  const terminalSteps = state.steps.filter((step) => step.status === 'completed' || step.status === 'failed' || step.status === 'cancelled').length;
+  const terminalSteps = state.steps.filter(
+    (step) => step.status === 'completed' || step.status === 'failed' || step.status === 'cancelled',
+  ).length;
   return {
     flow_id: fact.workflow.id,
     average_percent: state.steps.length === 0 ? 100 : Math.round((100 * terminalSteps) / state.steps.length),
@@ -79,7 +81,8 @@ export function createFlowsHandler(world: World): HostHandler {
     handle: (request: SimRequest): SimResponse => {
       if (!hasApiKey(request, world)) return json(401, { error: 'Invalid or missing API key' });
       const body = request.body;
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) return json(400, { error: 'invalid request body: expected a JSON object' });
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        return json(400, { error: 'invalid request body: expected a JSON object' });
       const ids: unknown = (body as { execution_ids?: unknown }).execution_ids;
       if (!Array.isArray(ids) || !ids.every((id) => typeof id === 'string')) {
         return json(400, { error: 'invalid request body: execution_ids must be an array of strings' });

@@ -54,11 +54,14 @@ export function headerValue(headers: IncomingHttpHeaders, name: string): string 
 export function segmentsAfter(pathname: string, prefix: string): string[] | null {
   if (prefix !== '' && pathname !== prefix && !pathname.startsWith(`${prefix}/`)) return null;
   const rest = pathname.slice(prefix.length);
-  return rest.split('/').filter((segment) => segment !== '').map((segment) => {
-    try {
-      return decodeURIComponent(segment);
-    } catch {
-      return segment;
-    }
-  });
+  return rest
+    .split('/')
+    .filter((segment) => segment !== '')
+    .map((segment) => {
+      try {
+        return decodeURIComponent(segment);
+      } catch {
+        return segment;
+      }
+    });
 }

@@ -189,7 +189,11 @@ function simulatorApi({ world, clock, urls, media, data, recorder, faults, webho
 }
 
 /** `close()`: once, however often called: stops answering, webhooks, timers, then the servers. */
-function closer({ live, timers }: { live: { closed: boolean }; timers: Timers }, webhooks: WebhookSender, servers: readonly Server[]): () => Promise<void> {
+function closer(
+  { live, timers }: { live: { closed: boolean }; timers: Timers },
+  webhooks: WebhookSender,
+  servers: readonly Server[],
+): () => Promise<void> {
   let closing: Promise<void> | null = null;
   return () => {
     closing ??= (async () => {

@@ -74,7 +74,10 @@ export function renderPrediction(fact: ModelExecutionFact, now: number, modelsBa
 
 function csv(value: string | null): string[] | null {
   if (value === null || value.trim() === '') return null;
-  return value.split(',').map((token) => token.trim()).filter((token) => token !== '');
+  return value
+    .split(',')
+    .map((token) => token.trim())
+    .filter((token) => token !== '');
 }
 
 export function createModelsHandler(world: World, modelsBaseUrl: () => string): HostHandler {
@@ -84,7 +87,9 @@ export function createModelsHandler(world: World, modelsBaseUrl: () => string): 
       if (!segments) return null;
       const [first, second, ...rest] = segments;
       if (method === 'POST') {
-        return first === 'prediction' && second !== undefined && rest.length === 1 && rest[0] === 'cancel' ? cancelRoute(world, second) : null;
+        return first === 'prediction' && second !== undefined && rest.length === 1 && rest[0] === 'cancel'
+          ? cancelRoute(world, second)
+          : null;
       }
       if (method !== 'GET') return null;
       if (first === 'executions' && second === undefined) return listRoute(world);
@@ -132,7 +137,16 @@ function listQuery(query: URLSearchParams): ListQuery | SimResponse {
   }
   const statuses = csv(query.get('status'));
   const text = (name: string) => query.get(name) || null;
-  return { limit, offset, classes, window, statuses, model: text('model'), workflowId: text('workflow_id'), workflowExecutionId: text('workflow_execution_id') };
+  return {
+    limit,
+    offset,
+    classes,
+    window,
+    statuses,
+    model: text('model'),
+    workflowId: text('workflow_id'),
+    workflowExecutionId: text('workflow_execution_id'),
+  };
 }
 
 function matches(fact: ModelExecutionFact, state: ModelState, filter: ListQuery): boolean {

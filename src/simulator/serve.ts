@@ -77,7 +77,11 @@ export async function startServers(bindHost: string, answering: Answering, urls:
  */
 export async function startMediaServer(bindHost: string, world: World, servers: Server[]): Promise<string> {
   const server = createServer((req, res) => {
-    const { status, headers, body } = answerMedia(world, (req.method ?? 'GET').toUpperCase(), new URL(req.url ?? '/', 'http://simulator.invalid').pathname);
+    const { status, headers, body } = answerMedia(
+      world,
+      (req.method ?? 'GET').toUpperCase(),
+      new URL(req.url ?? '/', 'http://simulator.invalid').pathname,
+    );
     res.writeHead(status, { ...headers, 'content-length': String(body.length) });
     res.end(body);
   });
@@ -144,7 +148,15 @@ async function answer(answering: Answering, host: HostName, req: IncomingMessage
     record.status = writeFault(fault, req, res);
     return;
   }
-  const request: SimRequest = { method, pathname: url.pathname, query: url.searchParams, headers: req.headers, body: record.body, rawBody, now: answering.clock.now() };
+  const request: SimRequest = {
+    method,
+    pathname: url.pathname,
+    query: url.searchParams,
+    headers: req.headers,
+    body: record.body,
+    rawBody,
+    now: answering.clock.now(),
+  };
   const { status, headers, body } = serialise(handle(route, handler, key, request), answering.media.base);
   await waitOutLatency();
   if (live.closed) return;

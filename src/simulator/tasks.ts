@@ -95,7 +95,8 @@ function authorise(world: World, request: SimRequest): SimResponse | null {
 function integerParam(query: URLSearchParams, name: string, fallback: number): number | SimResponse {
   const raw = query.get(name);
   if (raw === null) return fallback;
-  if (!/^[+-]?\d{1,18}$/.test(raw)) return { status: 400, text: `Failed to deserialize query string: ${name}: invalid digit found in string` };
+  if (!/^[+-]?\d{1,18}$/.test(raw))
+    return { status: 400, text: `Failed to deserialize query string: ${name}: invalid digit found in string` };
   return Number(raw);
 }
 
@@ -125,12 +126,13 @@ function runsRoute(world: World) {
       const [start, end] = [time('start_time'), time('end_time')];
       const runs = world.tasks
         .map((fact) => ({ fact, createdAt: taskStateAt(fact, request.now).createdAt }))
-        .filter(({ fact, createdAt }) =>
-          createdAt <= request.now &&
-          workflowTypeOf(fact.workflowId) === type &&
-          (workflowId === null || fact.workflowId === workflowId) &&
-          (start === null || createdAt >= start) &&
-          (end === null || createdAt <= end),
+        .filter(
+          ({ fact, createdAt }) =>
+            createdAt <= request.now &&
+            workflowTypeOf(fact.workflowId) === type &&
+            (workflowId === null || fact.workflowId === workflowId) &&
+            (start === null || createdAt >= start) &&
+            (end === null || createdAt <= end),
         )
         .sort((a, b) => b.createdAt - a.createdAt || (a.fact.id < b.fact.id ? -1 : 1))
         .slice(offset, offset + limit)

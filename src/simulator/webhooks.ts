@@ -48,10 +48,13 @@ export function createWebhookSender(world: World, clock: Clock, rebase: (text: s
     const responseStatus = await post(url, rebase(JSON.stringify(body)));
     log.push({ executionId, url, status: String(body['status']), attempt, responseStatus, sentAt });
     if ((responseStatus >= 200 && responseStatus < 300) || attempt >= attempts || closed) return;
-    const timer = setTimeout(() => {
-      timers.delete(timer);
-      track(send(executionId, url, body, attempt + 1));
-    }, firstRetryMs * 2 ** (attempt - 1));
+    const timer = setTimeout(
+      () => {
+        timers.delete(timer);
+        track(send(executionId, url, body, attempt + 1));
+      },
+      firstRetryMs * 2 ** (attempt - 1),
+    );
     timers.add(timer);
   };
 

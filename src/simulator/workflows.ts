@@ -117,7 +117,9 @@ export function renderWorkflow(world: World, workflow: WorkflowDef, now: number)
   const ordered = [...versions].sort(([a, x], [b, y]) => x.createdAt - y.createdAt || (a < b ? -1 : 1));
   const latest = ordered.at(-1);
   const createdAt = ordered[0]?.[1].createdAt ?? now;
-  const definition = { steps: workflow.steps.map((step) => ({ step_id: step.stepId, name: step.name, model: step.model, version: step.version })) };
+  const definition = {
+    steps: workflow.steps.map((step) => ({ step_id: step.stepId, name: step.name, model: step.model, version: step.version })),
+  };
   const profile = workflowProfiles[workflow.slug];
   return {
     workflow_id: workflow.id,
@@ -220,7 +222,14 @@ interface StartOptions {
 }
 
 /** Creates one execution (and registers its webhook): the trigger answer's entry for it. */
-function start(world: World, webhooks: WebhookRegistry, workflow: WorkflowDef, inputs: Record<string, unknown>, now: number, options: StartOptions) {
+function start(
+  world: World,
+  webhooks: WebhookRegistry,
+  workflow: WorkflowDef,
+  inputs: Record<string, unknown>,
+  now: number,
+  options: StartOptions,
+) {
   const fact = world.writes.trigger(workflow.id, stringInputs(inputs), now, options);
   if (options.webhookUrl) webhooks.register(fact.id, options.webhookUrl);
   return { execution_id: fact.id, status: 'queued', started_at: isoSeconds(fact.createdAt) };

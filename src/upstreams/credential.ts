@@ -9,7 +9,9 @@ import type { CredentialScheme } from './host.ts';
 
 /** A digest of a credential's parts, never the parts: safe as a map key, a lease name or a bus field. */
 export function credentialKey(host: string, parts: readonly (string | null)[]): string {
-  return createHash('sha256').update(JSON.stringify([host, ...parts])).digest('base64url');
+  return createHash('sha256')
+    .update(JSON.stringify([host, ...parts]))
+    .digest('base64url');
 }
 
 /** The caller sent something for this host that cannot be used: its fields answer this, nothing is sent. */

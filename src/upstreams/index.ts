@@ -71,7 +71,9 @@ function refusing<T extends object>(client: T, error: GraphQLError): T {
 export function createUpstreams(config: Config, options: UpstreamsOptions = {}): Upstreams {
   const { hosts = defaultHosts, ...httpOptions } = options;
   const cache =
-    config.terminalCacheTtlMs > 0 ? createTerminalCache({ ttlMs: config.terminalCacheTtlMs, maxEntries: config.terminalCacheMaxEntries }) : null;
+    config.terminalCacheTtlMs > 0
+      ? createTerminalCache({ ttlMs: config.terminalCacheTtlMs, maxEntries: config.terminalCacheMaxEntries })
+      : null;
   const running = hosts.map((host) => {
     const upstream = config.upstreams[host.name];
     if (upstream === undefined) throw new Error(`No configuration for the ${host.name} upstream (is it in loadConfig's hosts?)`);
@@ -114,7 +116,8 @@ export function createUpstreams(config: Config, options: UpstreamsOptions = {}):
       });
       return own.length === 0 ? null : credentialKey('caller', own);
     },
-    health: () => Object.fromEntries(running.map(({ host, http }) => [host.name, { state: http.health() }])) as PerUpstream<{ state: HostState }>,
+    health: () =>
+      Object.fromEntries(running.map(({ host, http }) => [host.name, { state: http.health() }])) as PerUpstream<{ state: HostState }>,
     close: async () => {
       await Promise.all(running.map(({ http }) => http.close()));
     },

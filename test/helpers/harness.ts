@@ -57,11 +57,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const { port } = server.address() as AddressInfo;
   const base = loadConfig({ ...options.env, ...(options.publicUrl ? { PUBLIC_URL: `http://127.0.0.1:${port}` } : {}) }, []);
   const urls = options.withoutTasks ? { ...simulator.urls, tasks: null } : simulator.urls;
-  const config = withUpstreams(
-    base,
-    urls,
-    options.withoutServerCredentials ? {} : simulator.env,
-  );
+  const config = withUpstreams(base, urls, options.withoutServerCredentials ? {} : simulator.env);
   const gateway = createGateway(config, {
     examples: examplesFrom(simulator.data),
     ...(options.logger ? { logger: options.logger } : {}),

@@ -28,7 +28,9 @@ export async function startRedis(): Promise<RedisServer> {
   const url = `redis://127.0.0.1:${port}`;
   let child: ChildProcess | null = null;
   const start = async () => {
-    const spawned = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    const spawned = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+      stdio: 'ignore',
+    });
     child = spawned;
     // A redis-server that cannot start fails the hook at once, not by its timeout.
     const failed = new Promise<never>((_, reject) => {
@@ -39,7 +41,13 @@ export async function startRedis(): Promise<RedisServer> {
     const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => 50, maxRetriesPerRequest: null });
     probe.on('error', () => undefined);
     try {
-      await Promise.race([probe.connect().catch(() => undefined).then(() => probe.ping()), failed]);
+      await Promise.race([
+        probe
+          .connect()
+          .catch(() => undefined)
+          .then(() => probe.ping()),
+        failed,
+      ]);
     } finally {
       probe.disconnect();
     }

@@ -59,12 +59,17 @@ export function ensureSystemPackages(needs: readonly Requirement[], options: Sys
     );
   }
   options.log(`test setup: installing ${packages.join(', ')} (apt-get), needed by the Redis and browser tests`);
-  for (const args of [['update', '-qq'], ['install', '-y', '-qq', '--no-install-recommends', ...packages]]) {
+  for (const args of [
+    ['update', '-qq'],
+    ['install', '-y', '-qq', '--no-install-recommends', ...packages],
+  ]) {
     const status = options.run('apt-get', args);
-    if (status !== 0) throw new Error(`\`apt-get ${args.join(' ')}\` failed (exit ${status}): install ${packages.join(' ')} by hand, then test again.`);
+    if (status !== 0)
+      throw new Error(`\`apt-get ${args.join(' ')}\` failed (exit ${status}): install ${packages.join(' ')} by hand, then test again.`);
   }
   const still = missing();
-  if (still.length > 0) throw new Error(`apt-get installed ${packages.join(' ')} but ${still.map((need) => need.command).join(', ')} is still not there.`);
+  if (still.length > 0)
+    throw new Error(`apt-get installed ${packages.join(' ')} but ${still.map((need) => need.command).join(', ')} is still not there.`);
 }
 
 export default function setup(): void {

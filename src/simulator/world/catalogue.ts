@@ -8,20 +8,37 @@ import { SECOND } from './time.ts';
 import type { StepKind, WorkflowDef } from './workflows.ts';
 
 export const subjects = [
-  'a lighthouse on a stormy coast', 'a red fox in fresh snow', 'a neon-lit Tokyo alley at night', 'a cozy reading nook with a cat',
-  'an astronaut tending a greenhouse on Mars', 'a vintage bicycle against a yellow wall', 'a koi pond in autumn',
-  'a mountain cabin under the northern lights', 'a steampunk airship over London', 'a bowl of ramen with steam rising',
+  'a lighthouse on a stormy coast',
+  'a red fox in fresh snow',
+  'a neon-lit Tokyo alley at night',
+  'a cozy reading nook with a cat',
+  'an astronaut tending a greenhouse on Mars',
+  'a vintage bicycle against a yellow wall',
+  'a koi pond in autumn',
+  'a mountain cabin under the northern lights',
+  'a steampunk airship over London',
+  'a bowl of ramen with steam rising',
 ];
 const styles = ['watercolor', 'photorealistic', 'isometric', 'oil painting', 'pixel art', 'line art'];
 const products = [
-  'Aurora Wireless Earbuds', 'Trailblazer 40L Backpack', 'Cedar & Sage Soy Candle', 'Nimbus Memory Foam Pillow',
-  'Forge Cast-Iron Skillet', 'Pulse Smart Water Bottle', 'Atlas Standing Desk', 'Velvet Matte Lipstick',
+  'Aurora Wireless Earbuds',
+  'Trailblazer 40L Backpack',
+  'Cedar & Sage Soy Candle',
+  'Nimbus Memory Foam Pillow',
+  'Forge Cast-Iron Skillet',
+  'Pulse Smart Water Bottle',
+  'Atlas Standing Desk',
+  'Velvet Matte Lipstick',
 ];
 const tones = ['playful', 'premium', 'friendly', 'technical', 'minimal'];
 const audiences = ['busy parents', 'outdoor enthusiasts', 'remote workers', 'home cooks', 'students'];
 const stories = [
-  'tell an epic story of a rat graduating from law', 'a lonely robot learns to paint', 'two snails race across a garden',
-  'a dragon who is afraid of the dark', 'the last bookshop on the moon', 'a detective penguin solves a fish heist',
+  'tell an epic story of a rat graduating from law',
+  'a lonely robot learns to paint',
+  'two snails race across a garden',
+  'a dragon who is afraid of the dark',
+  'the last bookshop on the moon',
+  'a detective penguin solves a fish heist',
 ];
 const vendors = ['Acme Office Supplies Ltd', 'Northwind Traders', 'Globex Logistics GmbH', 'Initech Consulting', 'Umbrella Catering Co'];
 const currencies = ['USD', 'EUR', 'GBP', 'TRY'];
@@ -80,7 +97,11 @@ const textToImage: KindSpec = {
     const count = r.int(1, 4);
     return [
       {
-        params: { system_prompt: 'You expand short image ideas into detailed prompts.', user_prompt: `${input(inputs, 'prompt')} (${input(inputs, 'style')})`, max_output_tokens: 256 },
+        params: {
+          system_prompt: 'You expand short image ideas into detailed prompts.',
+          user_prompt: `${input(inputs, 'prompt')} (${input(inputs, 'style')})`,
+          max_output_tokens: 256,
+        },
         output: prompt,
       },
       {
@@ -104,7 +125,11 @@ const productWriter: KindSpec = {
     const draft = `Meet the ${product}: designed for ${input(inputs, 'audience')}, built to last, and ready for every day. It pairs thoughtful details with materials you can trust, so it simply works when you need it.`;
     return [
       {
-        params: { system_prompt: 'You write e-commerce product descriptions.', user_prompt: `Write a ${input(inputs, 'tone')} description of ${product} for ${input(inputs, 'audience')}.`, max_output_tokens: 400 },
+        params: {
+          system_prompt: 'You write e-commerce product descriptions.',
+          user_prompt: `Write a ${input(inputs, 'tone')} description of ${product} for ${input(inputs, 'audience')}.`,
+          max_output_tokens: 400,
+        },
         output: draft,
       },
       {
@@ -132,7 +157,13 @@ const storyIllustrator: KindSpec = {
         output: story,
       },
       {
-        params: { prompt: `Generate images based on the story: ${story}`, num_images: count, aspect_ratio: '16:9', resolution: '1K', output_format: 'png' },
+        params: {
+          prompt: `Generate images based on the story: ${story}`,
+          num_images: count,
+          aspect_ratio: '16:9',
+          resolution: '1K',
+          output_format: 'png',
+        },
         output: imageUrls(id, count),
       },
     ];
@@ -183,10 +214,19 @@ const invoiceExtractor: KindSpec = {
  * Not part of the drawn world: nothing here moves the seeded generator.
  */
 export const workflowProfiles: Readonly<Record<string, { readonly description: string; readonly categories: readonly string[] }>> = {
-  'text-to-image-generator': { description: 'Expands a short idea into a detailed prompt, then renders it as images.', categories: ['image', 'text'] },
-  'product-description-writer': { description: 'Drafts e-commerce copy for a product, then polishes it for an audience and tone.', categories: ['text', 'marketing'] },
+  'text-to-image-generator': {
+    description: 'Expands a short idea into a detailed prompt, then renders it as images.',
+    categories: ['image', 'text'],
+  },
+  'product-description-writer': {
+    description: 'Drafts e-commerce copy for a product, then polishes it for an audience and tone.',
+    categories: ['text', 'marketing'],
+  },
   'story-illustrator': { description: 'Writes a short story from a one-line premise and illustrates it.', categories: ['text', 'image'] },
-  'invoice-extractor': { description: 'Reads an invoice document and extracts its fields as structured JSON.', categories: ['documents', 'structured'] },
+  'invoice-extractor': {
+    description: 'Reads an invoice document and extracts its fields as structured JSON.',
+    categories: ['documents', 'structured'],
+  },
 };
 
 /** The four workflow kinds; their workflow ids are drawn in this order. */

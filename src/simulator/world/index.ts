@@ -69,12 +69,20 @@ export interface World {
   readonly writes: WorldWrites;
 }
 
-
 export function buildWorld(seed: number, epochInput: number): World {
   const rng = createRng(seed);
   const epoch = Math.floor(epochInput / SECOND) * SECOND;
   const account = drawAccount(rng);
-  const draft: Draft = { rng, epoch, kinds: workflowKinds(rng), executions: new Map(), byWorkflow: new Map(), bulks: [], models: [], tasks: [] };
+  const draft: Draft = {
+    rng,
+    epoch,
+    kinds: workflowKinds(rng),
+    executions: new Map(),
+    byWorkflow: new Map(),
+    bulks: [],
+    models: [],
+    tasks: [],
+  };
   const workflowPicks = layOutWorkflowExecutions(draft);
   const modelPicks = layOutModelExecutions(draft, workflowPicks.completedImageExecution);
   const taskPicks = layOutTasks(draft);

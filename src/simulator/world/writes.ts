@@ -65,7 +65,13 @@ export function createWrites(world: WritableWorld): WorldWrites {
 
 const kindOf = (world: WritableWorld, workflowId: string) => world.kinds.find((kind) => kind.def.id === workflowId);
 
-function trigger(world: WritableWorld, workflowId: string, inputs: Readonly<Record<string, string>>, at: number, options: TriggerOptions): WorkflowExecutionFact {
+function trigger(
+  world: WritableWorld,
+  workflowId: string,
+  inputs: Readonly<Record<string, string>>,
+  at: number,
+  options: TriggerOptions,
+): WorkflowExecutionFact {
   const { executions, byWorkflow, models, modelsById } = world;
   const kind = kindOf(world, workflowId);
   if (!kind) throw new Error(`unknown workflow ${workflowId}`);
@@ -137,7 +143,10 @@ function cancelOne({ tasks, tasksById }: WritableWorld, fact: TaskFact, at: numb
   const ending: TaskFact['phases'] =
     state.status === 'queued'
       ? [{ at, status: 'cancelled' }]
-      : [{ at, status: 'pending_cancel' }, { at: at + workerConfirmMs, status: 'cancelled' }];
+      : [
+          { at, status: 'pending_cancel' },
+          { at: at + workerConfirmMs, status: 'cancelled' },
+        ];
   const cancelled: TaskFact = { ...fact, phases: [...reached, ...ending], cancelledBy: 'manual' };
   tasksById.set(cancelled.id, cancelled);
   const index = tasks.findIndex((task) => task.id === cancelled.id);
@@ -151,6 +160,9 @@ function cancelWorkflowExecution({ executions, byWorkflow }: WritableWorld, id: 
   if (state.status !== 'running') return state.status;
   const cancelled: WorkflowExecutionFact = { ...fact, ending: { kind: 'cancelled', at } };
   executions.set(id, cancelled);
-  byWorkflow.set(fact.workflow.id, (byWorkflow.get(fact.workflow.id) ?? []).map((item) => (item.id === id ? cancelled : item)));
+  byWorkflow.set(
+    fact.workflow.id,
+    (byWorkflow.get(fact.workflow.id) ?? []).map((item) => (item.id === id ? cancelled : item)),
+  );
   return 'cancelled';
 }

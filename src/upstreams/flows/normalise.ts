@@ -50,7 +50,12 @@ function inputsOf(parameters: readonly WireParameter[] | null | undefined): Reco
  * no error fields; `output` is kept only once COMPLETED, as for the detail shape.
  */
 export function normaliseBulkExecution(wire: WireBulkExecution, workflowId: string): model.WorkflowExecution {
-  const lifecycle = lifecycleOf({ status: wire.status, createdAt: wire.created_at, startedAt: wire.started_at, completedAt: wire.ended_at });
+  const lifecycle = lifecycleOf({
+    status: wire.status,
+    createdAt: wire.created_at,
+    startedAt: wire.started_at,
+    completedAt: wire.ended_at,
+  });
   const { status } = lifecycle;
   const resolvedWorkflowId = wire.flow_id || workflowId;
   const steps = orderSteps(

@@ -21,10 +21,7 @@ function redactValue(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(redactValue);
   if (!isPlainObject(value)) return value;
   return Object.fromEntries(
-    Object.entries(value).map(([key, child]) => [
-      key,
-      sensitiveKeys.has(key.toLowerCase()) ? '[REDACTED]' : redactValue(child),
-    ]),
+    Object.entries(value).map(([key, child]) => [key, sensitiveKeys.has(key.toLowerCase()) ? '[REDACTED]' : redactValue(child)]),
   );
 }
 

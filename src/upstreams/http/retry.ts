@@ -65,11 +65,7 @@ export function retryDelay(
 }
 
 /** undici's retry interceptor deciding by `retryDelay`; each retry is counted on the call's state. */
-export function retryInterceptor(
-  policy: RetryPolicy,
-  deadlines: Deadlines,
-  onRetry: () => void,
-): Dispatcher.DispatcherComposeInterceptor {
+export function retryInterceptor(policy: RetryPolicy, deadlines: Deadlines, onRetry: () => void): Dispatcher.DispatcherComposeInterceptor {
   const retry: RetryHandler.RetryCallback = (error, { state, opts }, done) => {
     // undici passes the request options through, `signal` included, though its types omit it.
     const call = deadlines.find((opts as { signal?: object | null }).signal);

@@ -27,7 +27,12 @@ function errorOf(
 }
 
 export function normaliseModelExecution(wire: WireModelExecution): model.ModelExecution {
-  const lifecycle = lifecycleOf({ status: wire.status, createdAt: wire.created_at, startedAt: wire.started_at, completedAt: wire.completed_at });
+  const lifecycle = lifecycleOf({
+    status: wire.status,
+    createdAt: wire.created_at,
+    startedAt: wire.started_at,
+    completedAt: wire.completed_at,
+  });
   const { status } = lifecycle;
   const classification = normaliseClassification(wire.error_classification);
   return {

@@ -44,7 +44,13 @@ export function createTasksClient({ http, cache, config }: ClientDeps, { headers
     getExecution: (executionId) => cachedRead(cache, credentialKey, executionId, getExecution),
     async listRuns(query) {
       configured();
-      const json = await http.json({ method: 'GET', path: '/api/v1/workflows/runs', query: taskRunsParams(query), headers, idempotent: true });
+      const json = await http.json({
+        method: 'GET',
+        path: '/api/v1/workflows/runs',
+        query: taskRunsParams(query),
+        headers,
+        idempotent: true,
+      });
       return normaliseTaskRuns(parseTaskRuns(json), query);
     },
     async cancelExecution(executionId) {

@@ -9,7 +9,12 @@ import { parseTimestamp } from '../json.ts';
 import type { WireCancelExecution, WireTaskExecution, WireTaskRun } from './wire.ts';
 
 export function normaliseTaskExecution(wire: WireTaskExecution): model.TaskExecution {
-  const lifecycle = lifecycleOf({ status: wire.status, createdAt: wire.created_at, startedAt: wire.started_at, completedAt: wire.completed_at });
+  const lifecycle = lifecycleOf({
+    status: wire.status,
+    createdAt: wire.created_at,
+    startedAt: wire.started_at,
+    completedAt: wire.completed_at,
+  });
   return {
     source: 'TASK',
     shape: 'execution',

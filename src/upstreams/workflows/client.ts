@@ -7,7 +7,13 @@ import type { BoundCredential, ClientDeps } from '../host.ts';
 import { segment } from '../http.ts';
 import type { WorkflowsClient } from '../session.ts';
 import { normaliseExecutionDetails, normaliseExecutionList, normaliseTrigger, normaliseWorkflow } from './normalise.ts';
-import { parseBulkTriggerResponse, parseExecutionDetails, parseListExecutionsResponse, parseTriggerResponse, parseWorkflowDetail } from './wire.ts';
+import {
+  parseBulkTriggerResponse,
+  parseExecutionDetails,
+  parseListExecutionsResponse,
+  parseTriggerResponse,
+  parseWorkflowDetail,
+} from './wire.ts';
 
 /** The trigger body both write endpoints take. */
 function triggerBody(request: { readonly versionId?: string | null; readonly webhookUrl?: string | null }, inputs: unknown) {
@@ -43,7 +49,13 @@ export function createWorkflowsClient({ http, cache }: ClientDeps, { headers, cr
       return normaliseExecutionList(parseListExecutionsResponse(json), query, query.bulkId ?? null);
     },
     async getWorkflow(idOrSlug) {
-      const json = await http.json({ method: 'GET', path: `/workflows/${segment(idOrSlug)}`, headers, idempotent: true, resource: 'Workflow' });
+      const json = await http.json({
+        method: 'GET',
+        path: `/workflows/${segment(idOrSlug)}`,
+        headers,
+        idempotent: true,
+        resource: 'Workflow',
+      });
       return normaliseWorkflow(parseWorkflowDetail(json));
     },
     async trigger(request) {

@@ -52,7 +52,12 @@ function errorOf(message: string | null | undefined, cause: string | null | unde
  */
 export function normaliseExecutionDetails(wire: WireExecutionDetails): model.WorkflowExecution {
   // The detail shape has no created_at: creation is taken to be the start.
-  const lifecycle = lifecycleOf({ status: wire.status, createdAt: wire.started_at, startedAt: wire.started_at, completedAt: wire.completed_at });
+  const lifecycle = lifecycleOf({
+    status: wire.status,
+    createdAt: wire.started_at,
+    startedAt: wire.started_at,
+    completedAt: wire.completed_at,
+  });
   const { status } = lifecycle;
   const entries = Object.entries(wire.step_outputs ?? {}).map(([key, step]) => ({
     key,
@@ -79,7 +84,12 @@ export function normaliseExecutionDetails(wire: WireExecutionDetails): model.Wor
 
 /** A list item: no steps, inputs or output (`shape: 'summary'`); `api_key` is never read. */
 export function normaliseExecutionSummary(wire: WireExecutionSummary, bulkId: string | null = null): model.WorkflowExecution {
-  const lifecycle = lifecycleOf({ status: wire.status, createdAt: wire.created_at, startedAt: wire.started_at, completedAt: wire.ended_at });
+  const lifecycle = lifecycleOf({
+    status: wire.status,
+    createdAt: wire.created_at,
+    startedAt: wire.started_at,
+    completedAt: wire.ended_at,
+  });
   return {
     source: 'WORKFLOW',
     shape: 'summary',

@@ -20,6 +20,9 @@ export interface Draft {
 }
 
 /** Newest first by created_at, ties by id: the order of the list endpoints. */
-export function newestFirst(a: { readonly createdAt: number; readonly id: string }, b: { readonly createdAt: number; readonly id: string }): number {
+export function newestFirst(
+  a: { readonly createdAt: number; readonly id: string },
+  b: { readonly createdAt: number; readonly id: string },
+): number {
   return b.createdAt - a.createdAt || (a.id < b.id ? -1 : 1);
 }

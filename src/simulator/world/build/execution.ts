@@ -56,13 +56,27 @@ function stepDurations({ rng, epoch }: Pick<Draft, 'rng' | 'epoch'>, kind: Workf
 }
 
 /** The steps back to back from `createdAt`, each with its prediction id and cost. */
-function planSteps(rng: Rng, kind: WorkflowKind, contents: readonly StepContent[], durations: readonly number[], createdAt: number): StepPlan[] {
+function planSteps(
+  rng: Rng,
+  kind: WorkflowKind,
+  contents: readonly StepContent[],
+  durations: readonly number[],
+  createdAt: number,
+): StepPlan[] {
   let at = createdAt;
   return kind.def.steps.map((def, index): StepPlan => {
     const content = contents[index] ?? { params: {}, output: null };
     const startAt = at;
     at += durations[index] ?? SECOND;
-    return { def, startAt, endAt: at, params: content.params, output: content.output, predictionId: rng.uuid(), cost: costOf(rng, def.kind) };
+    return {
+      def,
+      startAt,
+      endAt: at,
+      params: content.params,
+      output: content.output,
+      predictionId: rng.uuid(),
+      cost: costOf(rng, def.kind),
+    };
   });
 }
 

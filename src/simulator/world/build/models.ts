@@ -40,9 +40,18 @@ export function layOutModelExecutions(draft: Draft, linkedExecution: string): Mo
   const { epoch, models } = draft;
   for (const fact of draft.executions.values()) models.push(...predictionsOf(fact));
   const standaloneText = standalone(draft, 'openai-chatgpt-5', 'success', epoch - 90 * MINUTE);
-  const standaloneArray = standalone(draft, 'nano-banana-pro', 'success', epoch - 100 * MINUTE, { output: (id) => imageUrls(`predictions/${id}`, 3) });
+  const standaloneArray = standalone(draft, 'nano-banana-pro', 'success', epoch - 100 * MINUTE, {
+    output: (id) => imageUrls(`predictions/${id}`, 3),
+  });
   const standaloneObject = standalone(draft, 'gemini-2-5-flash', 'success', epoch - 110 * MINUTE, {
-    output: (_id, prompt) => ({ labels: prompt.split(' ').filter((word) => word.length > 4).slice(0, 3), caption: capitalise(prompt), confidence: 0.93 }),
+    output: (_id, prompt) => ({
+      labels: prompt
+        .split(' ')
+        .filter((word) => word.length > 4)
+        .slice(0, 3),
+      caption: capitalise(prompt),
+      confidence: 0.93,
+    }),
   });
   const [failedPick] = oneFailurePerClassification(draft);
   pastFiller(draft, 30);
@@ -84,7 +93,13 @@ function pastFiller(draft: Draft, count: number): void {
 }
 
 /** A model execution outside any workflow, recorded in the draft. */
-function standalone(draft: Draft, model: string, outcome: ModelExecutionFact['outcome'], created: number, options: StandaloneOptions = {}): ModelExecutionFact {
+function standalone(
+  draft: Draft,
+  model: string,
+  outcome: ModelExecutionFact['outcome'],
+  created: number,
+  options: StandaloneOptions = {},
+): ModelExecutionFact {
   const { rng } = draft;
   const id = rng.uuid();
   const createdAt = Math.floor(created / SECOND) * SECOND;
@@ -94,7 +109,10 @@ function standalone(draft: Draft, model: string, outcome: ModelExecutionFact['ou
   const fact: ModelExecutionFact = {
     id,
     model,
-    input: kind === 'image' ? { prompt, aspect_ratio: rng.pick(aspectRatios), output_format: 'png' } : { prompt: `Describe ${prompt} in two sentences.`, max_output_tokens: 200 },
+    input:
+      kind === 'image'
+        ? { prompt, aspect_ratio: rng.pick(aspectRatios), output_format: 'png' }
+        : { prompt: `Describe ${prompt} in two sentences.`, max_output_tokens: 200 },
     output: options.output ? options.output(id, prompt) : drawnOutput(rng, model, id, prompt),
     createdAt,
     startAt,

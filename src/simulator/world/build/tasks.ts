@@ -107,8 +107,17 @@ function deepChain({ rng, epoch }: Draft, task: MakeTask): TaskFact[] {
         workflowId,
         queueName: depth === 0 ? 'agents' : workflowId,
         phases: lifecycle(created, end, 'completed', isLeaf ? [] : [[childCreated + 50, end - 1000]]),
-        payload: depth === 0 ? { question: 'What changed in EU AI regulation in 2026?', depth: 'thorough' } : depth === 2 ? ['EU AI Act 2026 amendments', 'AI Office guidance'] : { from: parent?.workflowId ?? null, index: depth },
-        result: isLeaf ? 'The 2026 amendments phase in obligations for general-purpose models.' : depth === 0 ? { summary: 'Obligations phase in through 2027.', sources: 4 } : { ok: true, depth },
+        payload:
+          depth === 0
+            ? { question: 'What changed in EU AI regulation in 2026?', depth: 'thorough' }
+            : depth === 2
+              ? ['EU AI Act 2026 amendments', 'AI Office guidance']
+              : { from: parent?.workflowId ?? null, index: depth },
+        result: isLeaf
+          ? 'The 2026 amendments phase in obligations for general-purpose models.'
+          : depth === 0
+            ? { summary: 'Obligations phase in through 2027.', sources: 4 }
+            : { ok: true, depth },
         sessionId,
         userId: 'user_2f9c41',
         stepKey: depth === 0 ? null : `${workflowId.replace(/-/g, '_')}_0`,
@@ -128,7 +137,9 @@ function batchRun({ rng, epoch }: Draft, task: MakeTask): TaskFact | undefined {
   const batchRootCreated = epoch - 5 * HOUR + rng.int(0, 999);
   const batchRoot = task({
     workflowId: 'report-pipeline',
-    phases: lifecycle(batchRootCreated, batchRootCreated + 95 * SECOND, 'completed', [[batchRootCreated + 2 * SECOND, batchRootCreated + 90 * SECOND]]),
+    phases: lifecycle(batchRootCreated, batchRootCreated + 95 * SECOND, 'completed', [
+      [batchRootCreated + 2 * SECOND, batchRootCreated + 90 * SECOND],
+    ]),
     payload: { report: 'weekly-metrics', week: 9 },
     result: { url: 'https://reports.example.com/weekly-metrics/2026-w09.pdf', pages: 12 },
     userId: 'user_8a1d07',
@@ -160,7 +171,9 @@ function failedChain({ rng, epoch }: Draft, task: MakeTask): TaskFact {
   const failedRootCreated = epoch - 9 * HOUR + rng.int(0, 999);
   const failedRoot = task({
     workflowId: 'ingest-documents',
-    phases: lifecycle(failedRootCreated, failedRootCreated + 70 * SECOND, 'failed', [[failedRootCreated + SECOND, failedRootCreated + 65 * SECOND]]),
+    phases: lifecycle(failedRootCreated, failedRootCreated + 70 * SECOND, 'failed', [
+      [failedRootCreated + SECOND, failedRootCreated + 65 * SECOND],
+    ]),
     payload: { bucket: 's3://acme-inbox', prefix: '2026/02/' },
     error: "Child execution 'parse-pdf' failed after 2 retries",
     deploymentId: null,
@@ -186,14 +199,20 @@ function cancellations({ rng, epoch }: Draft, task: MakeTask): { cancelledTask: 
   const cancelCreated = epoch - 3 * HOUR + rng.int(0, 999);
   const cancelledTask = task({
     workflowId: 'translate-batch',
-    phases: [...lifecycle(cancelCreated, cancelCreated + 20 * SECOND, 'pending_cancel'), { at: cancelCreated + 21 * SECOND, status: 'cancelled' }],
+    phases: [
+      ...lifecycle(cancelCreated, cancelCreated + 20 * SECOND, 'pending_cancel'),
+      { at: cancelCreated + 21 * SECOND, status: 'cancelled' },
+    ],
     payload: { languages: ['de', 'fr', 'tr'], document_id: 'doc_5521' },
     cancelledBy: 'manual',
     userId: 'user_77b2e0',
   });
   task({
     workflowId: 'translate-document',
-    phases: [...lifecycle(cancelCreated + SECOND, cancelCreated + 20 * SECOND, 'pending_cancel'), { at: cancelCreated + 22 * SECOND, status: 'cancelled' }],
+    phases: [
+      ...lifecycle(cancelCreated + SECOND, cancelCreated + 20 * SECOND, 'pending_cancel'),
+      { at: cancelCreated + 22 * SECOND, status: 'cancelled' },
+    ],
     payload: { language: 'de', document_id: 'doc_5521' },
     cancelledBy: 'manual',
     stepKey: 'translate_de',

@@ -27,7 +27,12 @@ export interface WorkflowPicks {
   readonly completedBulk: BulkFact;
 }
 
-type Kinds = readonly [textToImage: WorkflowKind, productWriter: WorkflowKind, storyIllustrator: WorkflowKind, invoiceExtractor: WorkflowKind];
+type Kinds = readonly [
+  textToImage: WorkflowKind,
+  productWriter: WorkflowKind,
+  storyIllustrator: WorkflowKind,
+  invoiceExtractor: WorkflowKind,
+];
 
 /** Lays out every workflow execution; the first kind gets more than 150 (paging tests). */
 export function layOutWorkflowExecutions(draft: Draft): WorkflowPicks {
