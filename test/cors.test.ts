@@ -5,13 +5,14 @@
  * read the answer (and its mutation never reaches the upstream), unless its origin is allowed.
  */
 import { once } from 'node:events';
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
+// The suite's setup (test/setup/system.ts) installs Chromium where it is missing, or stops the run: never skipped.
+import { chromiumPath as executablePath } from './setup/system.ts';
 
 const corsHeaders = (response: Response) =>
   Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('access-control-')));
@@ -96,15 +97,10 @@ describe('CORS over HTTP', () => {
   });
 });
 
-const executablePath = process.env['CHROMIUM_PATH'] ?? '/usr/bin/chromium';
-const available = existsSync(executablePath);
-if (!available && process.env['CI']) throw new Error(`CI needs Chromium at ${executablePath} (.ci/run installs it)`);
-if (!available) console.warn(`cors.test.ts: the Chromium part is skipped: no Chromium at ${executablePath}`);
-
 /** What a page's script got from fetching the gateway: the answer's text, or the browser's refusal. */
 type PageFetch = { read: true; status: number; text: string } | { read: false; error: string };
 
-describe.runIf(available)('CORS in Chromium: a page on another origin posts a mutation to the gateway', () => {
+describe('CORS in Chromium: a page on another origin posts a mutation to the gateway', () => {
   let browser: Browser;
   let pages: Server;
   let pagePort: number;
