@@ -4,7 +4,7 @@
 import type { Server } from 'node:http';
 import { useGraphQlJit } from '@envelop/graphql-jit';
 import { type DocumentNode, type GraphQLSchema, Kind, OperationTypeNode } from 'graphql';
-import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance } from 'graphql-yoga';
+import { createYoga, type Plugin, useReadinessCheck, type YogaServerInstance, type YogaServerOptions } from 'graphql-yoga';
 import type { Logger } from 'pino';
 import type { Config } from './config.ts';
 import { type Context, createContext } from './context.ts';
@@ -23,7 +23,7 @@ import { documentIdParam, useDocuments } from './plugins/documents.ts';
 import { useIncrementalDelivery, usesIncrementalDelivery } from './plugins/incremental.ts';
 import { useBadUserInputCodes } from './plugins/user-input.ts';
 import { createLive, type Live, registerLiveMetrics } from './live/index.ts';
-import { createEventStreams } from './edge/event-streams.ts';
+import { createEventStreams, type EventStreams } from './edge/event-streams.ts';
 import { type Serving, serve } from './edge/serve.ts';
 import { createWebSockets } from './edge/websocket.ts';
 import { createRequestBudgets } from './plugins/request-budget.ts';
@@ -80,7 +80,139 @@ function isStreamed(document: DocumentNode): boolean {
   );
 }
 
-export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
+type YogaOptions = YogaServerOptions<Record<string, never>, Context>;
+
+/** What createGateway builds before yoga, and what yoga's options and plugins are made of. */
+interface Parts {
+  readonly config: Config;
+  readonly schema: GraphQLSchema;
+  readonly subgraphSchema: GraphQLSchema;
+  readonly upstreams: Upstreams;
+  readonly live: Live;
+  readonly observability: Observability;
+  readonly callerAuth: ReturnType<typeof useCallerAuth>;
+  readonly rateLimit: ReturnType<typeof createRateLimit>;
+  readonly documents: ReturnType<typeof useDocuments>;
+  readonly budgets: ReturnType<typeof createRequestBudgets>;
+  readonly eventStreams: EventStreams;
+}
+
+/** GraphiQL's page (off in production): the example tabs, with the upstream trace asked for when it is on. */
+function graphiqlOptions(config: Config, examples: Examples | undefined): YogaOptions['graphiql'] {
+  if (config.production) return false;
+  const tabs = graphiqlTabs(examples);
+  // yoga's GraphiQL puts `query` (else its welcome text) in the first tab, whatever the
+  // tabs say: give it the first example. `query` is read by the page but not typed by yoga.
+  const first = { query: tabs[0]!.query, variables: tabs[0]!.variables ?? undefined };
+  // Every tab asks for the upstream trace, so `extensions.trace` shows what a query cost.
+  const headers = config.observability.trace ? JSON.stringify({ 'X-Gateway-Trace': '1' }, null, 2) : undefined;
+  return {
+    title: 'Execution Gateway',
+    // Its live tab subscribes with a GET (text/event-stream), which CSRF prevention refuses without this header.
+    additionalHeaders: { 'x-graphql-yoga-csrf': '1' },
+    defaultTabs: headers ? tabs.map((tab) => ({ ...tab, headers })) : tabs,
+    defaultQuery: first.query,
+    ...first,
+    ...(headers ? { headers, defaultHeaders: headers } : {}),
+  };
+}
+
+/** yoga's own log lines through pino, or none. */
+function yogaLogging(logger: Logger | undefined): YogaOptions['logging'] {
+  return logger
+    ? {
+        debug: (...args) => logger.debug(args.map(String).join(' ')),
+        info: (...args) => logger.info(args.map(String).join(' ')),
+        warn: (...args) => logger.warn(args.map(String).join(' ')),
+        error: (...args) => logger.error({ err: args[0] }, args.slice(1).map(String).join(' ') || 'error'),
+      }
+    : false;
+}
+
+/** `GET /ready`: the upstreams' and live layer's health; not ready only while Redis is unreachable. */
+function useReadiness(upstreams: Upstreams, live: Live): Plugin {
+  return useReadinessCheck({
+    endpoint: '/ready',
+    check: ({ fetchAPI }) => {
+      const health = upstreams.health();
+      const liveHealth = live.health();
+      // An open breaker is a metric and a log line, not a reason to pull the instance. Redis
+      // unreachable: this replica still serves, polling alone, but it is not what the deployment promises.
+      const ready = !liveHealth.degraded;
+      return new fetchAPI.Response(JSON.stringify({ ready, upstreams: health, live: liveHealth }), {
+        status: ready ? 200 : 503,
+        headers: { 'content-type': 'application/json' },
+      });
+    },
+  });
+}
+
+/** yoga's plugins, in the order they must run. */
+function gatewayPlugins(parts: Parts): YogaOptions['plugins'] {
+  const { config, schema, observability, callerAuth, rateLimit, documents, budgets, live } = parts;
+  return [
+    ...(config.subgraph ? [useSubgraphSchema(schema, parts.subgraphSchema)] : []),
+    // First: request ids on every response, metrics before any other route.
+    observability.plugin,
+    useRequestSizeLimit(config.maxRequestBytes),
+    // Callers' tokens are verified, then their operations counted, before the request is executed.
+    ...(callerAuth ? [callerAuth] : []),
+    ...(rateLimit ? [rateLimit.plugin] : []),
+    // Before anything reads `query`: APQ and trusted documents turn an id into the document.
+    ...documents.plugins,
+    // A browser's simple POST (no preflight) must carry a custom header or a JSON content type; GETs run only queries.
+    useCsrfPreventionForWrites(['x-graphql-yoga-csrf', 'x-api-key', 'authorization']),
+    ...(config.introspection ? [] : [useDisableIntrospection()]),
+    useGraphiQLAssets(),
+    useArmor(config.armor),
+    useIncrementalDelivery(),
+    // Before graphql-jit takes over execution: a refused operation runs no resolver at all.
+    useDemandControl(config.demand),
+    useResponseSizeLimit(config.demand.maxResponseBytes),
+    ...(config.jit ? [useGraphQlJit({}, { enableIf: (args) => args.schema === schema && !isStreamed(args.document) })] : []),
+    useBadUserInputCodes(),
+    budgets.plugin,
+    useReadiness(parts.upstreams, live),
+    // Webhook routes (`/webhooks/*`) and `context.live` for subscriptions and mutations.
+    ...live.plugins,
+    parts.eventStreams.plugin,
+  ];
+}
+
+function createGatewayYoga(parts: Parts, options: GatewayOptions): YogaServerInstance<Record<string, never>, Context> {
+  const { config, upstreams, observability, budgets } = parts;
+  return createYoga<Record<string, never>, Context>({
+    // `/graphql/subgraph` serves the composition schema (federation and stitching) through the
+    // same plugins: chosen per operation (useSubgraphSchema), so that an operation that came by
+    // no HTTP request of its own (a WebSocket's) runs too.
+    schema: parts.schema,
+    graphqlEndpoint: config.subgraph ? '/graphql{/subgraph}?' : '/graphql',
+    healthCheckEndpoint: '/health',
+    landingPage: false,
+    renderGraphiQL: renderLocalGraphiQL,
+    // Several operations in one HTTP request, up to a limit; 0 turns batching off.
+    batching: config.maxBatch > 0 ? { limit: config.maxBatch } : false,
+    // Trusted documents are asked for by id (plugins/documents.ts).
+    extraParamNames: [documentIdParam],
+    graphiql: graphiqlOptions(config, options.examples),
+    logging: yogaLogging(options.logger),
+    maskedErrors: true,
+    cors: corsFor(config.cors),
+    context: (initial) =>
+      createContext(
+        upstreams,
+        config,
+        (name) => initial.request.headers.get(name),
+        observability.observer(),
+        requestAuth(config.auth, initial as AuthContext),
+        budgets.of(initial.request),
+      ),
+    plugins: gatewayPlugins(parts),
+  });
+}
+
+/** Everything yoga is built from: upstreams, schema, live layer, observability and the per-caller limits. */
+function createParts(config: Config, options: GatewayOptions): Parts {
   const logger = options.logger;
   const observability = createObservability(config.observability, { logger, health: () => upstreams.health() });
   const hosts = options.hosts ?? defaultHosts;
@@ -101,117 +233,31 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     perCaller: config.live.maxSubscriptionsPerCaller,
   });
   const budgets = createRequestBudgets(config.budget);
-  const yoga = createYoga<Record<string, never>, Context>({
-    // `/graphql/subgraph` serves the composition schema (federation and stitching) through the
-    // same plugins: chosen per operation (useSubgraphSchema), so that an operation that came by
-    // no HTTP request of its own (a WebSocket's) runs too.
-    schema,
-    graphqlEndpoint: config.subgraph ? '/graphql{/subgraph}?' : '/graphql',
-    healthCheckEndpoint: '/health',
-    landingPage: false,
-    renderGraphiQL: renderLocalGraphiQL,
-    // Several operations in one HTTP request, up to a limit; 0 turns batching off.
-    batching: config.maxBatch > 0 ? { limit: config.maxBatch } : false,
-    // Trusted documents are asked for by id (plugins/documents.ts).
-    extraParamNames: [documentIdParam],
-    graphiql: config.production
-      ? false
-      : (() => {
-          const tabs = graphiqlTabs(options.examples);
-          // yoga's GraphiQL puts `query` (else its welcome text) in the first tab, whatever the
-          // tabs say: give it the first example. `query` is read by the page but not typed by yoga.
-          const first = { query: tabs[0]!.query, variables: tabs[0]!.variables ?? undefined };
-          // Every tab asks for the upstream trace, so `extensions.trace` shows what a query cost.
-          const headers = config.observability.trace ? JSON.stringify({ 'X-Gateway-Trace': '1' }, null, 2) : undefined;
-          return {
-            title: 'Execution Gateway',
-            // Its live tab subscribes with a GET (text/event-stream), which CSRF prevention refuses without this header.
-            additionalHeaders: { 'x-graphql-yoga-csrf': '1' },
-            defaultTabs: headers ? tabs.map((tab) => ({ ...tab, headers })) : tabs,
-            defaultQuery: first.query,
-            ...first,
-            ...(headers ? { headers, defaultHeaders: headers } : {}),
-          };
-        })(),
-    logging: logger
-      ? {
-          debug: (...args) => logger.debug(args.map(String).join(' ')),
-          info: (...args) => logger.info(args.map(String).join(' ')),
-          warn: (...args) => logger.warn(args.map(String).join(' ')),
-          error: (...args) => logger.error({ err: args[0] }, args.slice(1).map(String).join(' ') || 'error'),
-        }
-      : false,
-    maskedErrors: true,
-    cors: corsFor(config.cors),
-    context: (initial) =>
-      createContext(
-        upstreams,
-        config,
-        (name) => initial.request.headers.get(name),
-        observability.observer(),
-        requestAuth(config.auth, initial as AuthContext),
-        budgets.of(initial.request),
-      ),
-    plugins: [
-      ...(config.subgraph ? [useSubgraphSchema(schema, subgraphSchema)] : []),
-      // First: request ids on every response, metrics before any other route.
-      observability.plugin,
-      useRequestSizeLimit(config.maxRequestBytes),
-      // Callers' tokens are verified, then their operations counted, before the request is executed.
-      ...(callerAuth ? [callerAuth] : []),
-      ...(rateLimit ? [rateLimit.plugin] : []),
-      // Before anything reads `query`: APQ and trusted documents turn an id into the document.
-      ...documents.plugins,
-      // A browser's simple POST (no preflight) must carry a custom header or a JSON content type; GETs run only queries.
-      useCsrfPreventionForWrites(['x-graphql-yoga-csrf', 'x-api-key', 'authorization']),
-      ...(config.introspection ? [] : [useDisableIntrospection()]),
-      useGraphiQLAssets(),
-      useArmor(config.armor),
-      useIncrementalDelivery(),
-      // Before graphql-jit takes over execution: a refused operation runs no resolver at all.
-      useDemandControl(config.demand),
-      useResponseSizeLimit(config.demand.maxResponseBytes),
-      ...(config.jit ? [useGraphQlJit({}, { enableIf: (args) => args.schema === schema && !isStreamed(args.document) })] : []),
-      useBadUserInputCodes(),
-      budgets.plugin,
-      useReadinessCheck({
-        endpoint: '/ready',
-        check: ({ fetchAPI }) => {
-          const health = upstreams.health();
-          const liveHealth = live.health();
-          // An open breaker is a metric and a log line, not a reason to pull the instance. Redis
-          // unreachable: this replica still serves, polling alone, but it is not what the deployment promises.
-          const ready = !liveHealth.degraded;
-          return new fetchAPI.Response(JSON.stringify({ ready, upstreams: health, live: liveHealth }), {
-            status: ready ? 200 : 503,
-            headers: { 'content-type': 'application/json' },
-          });
-        },
-      }),
-      // Webhook routes (`/webhooks/*`) and `context.live` for subscriptions and mutations.
-      ...live.plugins,
-      eventStreams.plugin,
-    ],
+  return { config, schema, subgraphSchema, upstreams, live, observability, callerAuth, rateLimit, documents, budgets, eventStreams };
+}
+
+/** graphql-ws on the GraphQL endpoint's WebSocket upgrades. */
+function webSocketsFor(yoga: YogaServerInstance<Record<string, never>, Context>, config: Config) {
+  return createWebSockets(yoga, {
+    endpoint: '/graphql',
+    maxPayload: config.maxRequestBytes,
+    production: config.production,
+    originAllowed: originAllowed(config.cors),
+    max: config.live.maxSubscriptions,
+    perCaller: config.live.maxSubscriptionsPerCaller,
   });
+}
+
+export function createGateway(config: Config, options: GatewayOptions = {}): Gateway {
+  const parts = createParts(config, options);
+  const { upstreams, observability, live, eventStreams, rateLimit } = parts;
+  const yoga = createGatewayYoga(parts, options);
   return {
     yoga,
     upstreams,
     observability,
     live,
-    attach: (server) =>
-      serve(server, {
-        yoga,
-        live,
-        eventStreams,
-        webSockets: createWebSockets(yoga, {
-          endpoint: '/graphql',
-          maxPayload: config.maxRequestBytes,
-          production: config.production,
-          originAllowed: originAllowed(config.cors),
-          max: config.live.maxSubscriptions,
-          perCaller: config.live.maxSubscriptionsPerCaller,
-        }),
-      }),
+    attach: (server) => serve(server, { yoga, live, eventStreams, webSockets: webSocketsFor(yoga, config) }),
     close: async () => {
       await live.close();
       await rateLimit?.close();
