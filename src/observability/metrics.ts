@@ -61,11 +61,10 @@ export interface MetricsOptions {
   readonly processMetrics?: boolean;
 }
 
-export function createMetrics(options: MetricsOptions): GatewayMetrics {
-  const registry = new Registry();
-  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
-  const registers = [registry];
+type Registers = Registry[];
 
+/** Operations by type and outcome, their time, and the errors of their responses. */
+function graphqlMetrics(registers: Registers) {
   const operations = new Counter({
     name: 'gateway_graphql_operations_total',
     help: 'GraphQL operations by type and outcome',
@@ -85,6 +84,11 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
     labelNames: ['code'] as const,
     registers,
   });
+  return { operations, operationSeconds, errors };
+}
+
+/** Upstream calls: sent ones by status class and time, failures, retries, short circuits and joined calls. */
+function upstreamMetrics(registers: Registers) {
   const upstreamRequests = new Counter({
     name: 'gateway_upstream_requests_total',
     help: 'Upstream calls sent (retries of one call counted once; joined calls not counted), by status class',
@@ -122,17 +126,26 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
     labelNames: ['upstream'] as const,
     registers,
   });
+  return { upstreamRequests, upstreamSeconds, upstreamFailures, retries, shortCircuits, coalesced };
+}
+
+/** Each host's circuit breaker state, read at scrape time. */
+function breakerGauge(registers: Registers, health: BreakerHealth): void {
   new Gauge({
     name: 'gateway_upstream_breaker_state',
     help: 'Circuit breaker state per upstream host: 1 for the current state, 0 for the others',
     labelNames: ['upstream', 'state'] as const,
     registers,
     collect() {
-      for (const [upstream, { state }] of Object.entries(options.health())) {
+      for (const [upstream, { state }] of Object.entries(health())) {
         for (const candidate of breakerStates) this.set({ upstream, state: candidate }, state === candidate ? 1 : 0);
       }
     },
   });
+}
+
+/** DataLoader batch sizes and open subscriptions. */
+function executionMetrics(registers: Registers) {
   const loaderBatches = new Histogram({
     name: 'gateway_loader_batch_size',
     help: 'Keys per DataLoader batch, by loader',
@@ -146,6 +159,33 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
     labelNames: ['subscription'] as const,
     registers,
   });
+
+  return { loaderBatches, subscriptions };
+}
+
+/** One caller's upstream call: a joined one as coalesced, a refused one as short-circuited, a sent one by status and time. */
+function recordUpstreamCall(upstream: ReturnType<typeof upstreamMetrics>, codeLabel: (value: unknown) => string, call: UpstreamCall): void {
+  if (call.shared) {
+    upstream.coalesced.inc({ upstream: call.upstream });
+    return;
+  }
+  if (call.attempts === 0) {
+    upstream.shortCircuits.inc({ upstream: call.upstream });
+    return;
+  }
+  upstream.upstreamRequests.inc({ upstream: call.upstream, method: call.method, status_class: statusClass(call) });
+  upstream.upstreamSeconds.observe({ upstream: call.upstream }, call.durationMs / 1000);
+  if (call.code !== null) upstream.upstreamFailures.inc({ upstream: call.upstream, code: codeLabel(call.code) });
+}
+
+export function createMetrics(options: MetricsOptions): GatewayMetrics {
+  const registry = new Registry();
+  if (options.processMetrics ?? true) collectDefaultMetrics({ register: registry });
+  const registers = [registry];
+  const { operations, operationSeconds, errors } = graphqlMetrics(registers);
+  const upstream = upstreamMetrics(registers);
+  breakerGauge(registers, options.health);
+  const { loaderBatches, subscriptions } = executionMetrics(registers);
 
   const codeLabel = boundedLabel();
   const loaderLabel = boundedLabel();
@@ -161,20 +201,10 @@ export function createMetrics(options: MetricsOptions): GatewayMetrics {
       errors.inc({ code: code === undefined || code === null ? 'none' : codeLabel(code) });
     },
     upstreamCall(call) {
-      if (call.shared) {
-        coalesced.inc({ upstream: call.upstream });
-        return;
-      }
-      if (call.attempts === 0) {
-        shortCircuits.inc({ upstream: call.upstream });
-        return;
-      }
-      upstreamRequests.inc({ upstream: call.upstream, method: call.method, status_class: statusClass(call) });
-      upstreamSeconds.observe({ upstream: call.upstream }, call.durationMs / 1000);
-      if (call.code !== null) upstreamFailures.inc({ upstream: call.upstream, code: codeLabel(call.code) });
+      recordUpstreamCall(upstream, codeLabel, call);
     },
-    retry(upstream) {
-      retries.inc({ upstream });
+    retry(name) {
+      upstream.retries.inc({ upstream: name });
     },
     loaderBatch(loader, size) {
       loaderBatches.observe({ loader: loaderLabel(loader) }, size);
