@@ -39,6 +39,112 @@ function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 }
 
+type ExecutionResultPayload = Parameters<NonNullable<Plugin['onExecutionResult']>>[0];
+type ResponsePayload = Parameters<NonNullable<Plugin['onResponse']>>[0];
+
+function newRecord(request: Request, trace: boolean): RequestRecord {
+  return {
+    id: requestIdFrom(request.headers.get(requestIdHeader)),
+    startedAt: performance.now(),
+    traced: trace && request.headers.get(traceHeader) === '1',
+    upstreamCalls: 0,
+    upstreamFailures: createFailureTally(),
+    responded: false,
+    operations: [],
+    errorCodes: new Set(),
+  };
+}
+
+/** `GET /metrics`: the registry's exposition, behind the bearer token if one is set. */
+async function serveMetrics(
+  metrics: GatewayMetrics | null,
+  expectedToken: Buffer | null,
+  request: Request,
+  fetchAPI: typeof globalThis,
+): Promise<Response> {
+  if (!metrics) return new fetchAPI.Response('Not found', { status: 404 });
+  if (request.method !== 'GET') return new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET' } });
+  if (expectedToken !== null) {
+    // Compared as digests: equal lengths, constant time, nothing learnt from a near miss.
+    if (!timingSafeEqual(digest(request.headers.get('authorization') ?? ''), expectedToken)) {
+      return new fetchAPI.Response('Unauthorized', { status: 401, headers: { 'www-authenticate': 'Bearer' } });
+    }
+  }
+  return new fetchAPI.Response(await metrics.registry.metrics(), {
+    headers: { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' },
+  });
+}
+
+/** An operation's result: its name, outcome and error codes for the log line and metrics, and its trace. */
+function recordResult(metrics: GatewayMetrics | null, { result, setResult }: ExecutionResultPayload): void {
+  const scope = currentScope();
+  if (!scope || result === undefined) return;
+  const { request } = scope;
+  const type = scope.type ?? 'unknown';
+  if (request.operations.length < maxNamesLogged) request.operations.push(scope.name ?? type);
+  const seconds = (performance.now() - scope.startedAt) / 1000;
+  // Calls made after this point (a subscription's later events, work the operation left
+  // running) are not this response's: stop recording, so nothing grows after it is sent.
+  const trace = scope.trace;
+  scope.trace = null;
+  if (isAsyncIterable(result)) {
+    metrics?.operation(type, 'stream', seconds);
+    return;
+  }
+  const errors = result.errors ?? [];
+  for (const error of errors) {
+    const code = error.extensions?.['code'];
+    metrics?.error(code);
+    if (typeof code === 'string' && request.errorCodes.size < maxNamesLogged) request.errorCodes.add(code.slice(0, maxNameLength));
+  }
+  // Errors with every root field null answered nothing: that is an error, not a partial answer.
+  const answered = result.data ? Object.values(result.data as Record<string, unknown>).some((value) => value !== null) : false;
+  const outcome: OperationOutcome = scope.type === null ? 'rejected' : errors.length === 0 ? 'success' : answered ? 'partial' : 'error';
+  metrics?.operation(type, outcome, seconds);
+  if (trace) setResult({ ...result, extensions: { ...result.extensions, trace: trace.summary() } });
+}
+
+/** The request's one log line: a warning if an upstream call failed, info on the GraphQL endpoint, else debug. */
+function logRequest(logger: Logger, graphqlEndpoint: string, { request, response }: ResponsePayload, record: RequestRecord): void {
+  const path = new URL(request.url, 'http://localhost').pathname;
+  const upstreamFailures = record.upstreamFailures.counts();
+  const line = {
+    reqId: record.id,
+    method: request.method,
+    path,
+    status: response.status,
+    durationMs: Math.round((performance.now() - record.startedAt) * 10) / 10,
+    ...(record.operations.length ? { operations: record.operations } : {}),
+    ...(record.errorCodes.size ? { errorCodes: [...record.errorCodes] } : {}),
+    upstreamCalls: record.upstreamCalls,
+    ...(upstreamFailures.length ? { upstreamFailures } : {}),
+  };
+  try {
+    // Failed upstream calls make the request's one line a warning, whatever their number.
+    if (upstreamFailures.length) logger.warn(line, 'request');
+    else if (path === graphqlEndpoint) logger.info(line, 'request');
+    else logger.debug(line, 'request');
+  } catch {
+    // A broken logger must not fail a response.
+  }
+}
+
+/** The request id on every response, and the request marked answered. */
+function tagResponse({ request, response }: ResponsePayload, record: RequestRecord | undefined): void {
+  const id = record?.id ?? requestIdFrom(request.headers.get(requestIdHeader));
+  try {
+    response.headers.set(requestIdHeader, id);
+  } catch {
+    // Some responses have immutable headers; the id is still in the log line.
+  }
+  if (record) record.responded = true;
+}
+
+function setOperationType({ args }: { readonly args: { readonly document: unknown; readonly operationName?: unknown } }): void {
+  const scope = currentScope();
+  if (scope) scope.type = typeOf(args.document as DocumentNode, args.operationName as string | undefined);
+}
+
 export function useObservability(options: ObservabilityPluginOptions): Plugin {
   const { metrics, logger } = options;
   const graphqlEndpoint = options.graphqlEndpoint ?? '/graphql';
@@ -48,39 +154,17 @@ export function useObservability(options: ObservabilityPluginOptions): Plugin {
   const recordOf = (request: Request): RequestRecord => {
     let record = records.get(request);
     if (!record) {
-      record = {
-        id: requestIdFrom(request.headers.get(requestIdHeader)),
-        startedAt: performance.now(),
-        traced: options.trace && request.headers.get(traceHeader) === '1',
-        upstreamCalls: 0,
-        upstreamFailures: createFailureTally(),
-        responded: false,
-        operations: [],
-        errorCodes: new Set(),
-      };
+      record = newRecord(request, options.trace);
       records.set(request, record);
     }
     return record;
   };
 
-  const onMetrics = async (request: Request, fetchAPI: typeof globalThis): Promise<Response> => {
-    if (!metrics) return new fetchAPI.Response('Not found', { status: 404 });
-    if (request.method !== 'GET') return new fetchAPI.Response(null, { status: 405, headers: { allow: 'GET' } });
-    if (expectedToken !== null) {
-      // Compared as digests: equal lengths, constant time, nothing learnt from a near miss.
-      if (!timingSafeEqual(digest(request.headers.get('authorization') ?? ''), expectedToken)) {
-        return new fetchAPI.Response('Unauthorized', { status: 401, headers: { 'www-authenticate': 'Bearer' } });
-      }
-    }
-    return new fetchAPI.Response(await metrics.registry.metrics(), {
-      headers: { 'content-type': metrics.registry.contentType, 'cache-control': 'no-store' },
-    });
-  };
-
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       recordOf(request);
-      if (url.pathname === '/metrics' && metrics) endResponse(await onMetrics(request, fetchAPI as typeof globalThis));
+      if (url.pathname === '/metrics' && metrics)
+        endResponse(await serveMetrics(metrics, expectedToken, request, fetchAPI as typeof globalThis));
     },
     instrumentation: {
       // Each GraphQL operation (several in a batched request) runs in its own scope: upstream
@@ -98,72 +182,13 @@ export function useObservability(options: ObservabilityPluginOptions): Plugin {
       const scope = currentScope();
       if (scope && typeof params.operationName === 'string') scope.name = params.operationName.slice(0, maxNameLength);
     },
-    onExecute({ args }) {
-      const scope = currentScope();
-      if (scope) scope.type = typeOf(args.document as DocumentNode, args.operationName as string | undefined);
-    },
-    onSubscribe({ args }) {
-      const scope = currentScope();
-      if (scope) scope.type = typeOf(args.document as DocumentNode, args.operationName as string | undefined);
-    },
-    onExecutionResult({ result, setResult }) {
-      const scope = currentScope();
-      if (!scope || result === undefined) return;
-      const { request } = scope;
-      const type = scope.type ?? 'unknown';
-      if (request.operations.length < maxNamesLogged) request.operations.push(scope.name ?? type);
-      const seconds = (performance.now() - scope.startedAt) / 1000;
-      // Calls made after this point (a subscription's later events, work the operation left
-      // running) are not this response's: stop recording, so nothing grows after it is sent.
-      const trace = scope.trace;
-      scope.trace = null;
-      if (isAsyncIterable(result)) {
-        metrics?.operation(type, 'stream', seconds);
-        return;
-      }
-      const errors = result.errors ?? [];
-      for (const error of errors) {
-        const code = error.extensions?.['code'];
-        metrics?.error(code);
-        if (typeof code === 'string' && request.errorCodes.size < maxNamesLogged) request.errorCodes.add(code.slice(0, maxNameLength));
-      }
-      // Errors with every root field null answered nothing: that is an error, not a partial answer.
-      const answered = result.data ? Object.values(result.data as Record<string, unknown>).some((value) => value !== null) : false;
-      const outcome: OperationOutcome = scope.type === null ? 'rejected' : errors.length === 0 ? 'success' : answered ? 'partial' : 'error';
-      metrics?.operation(type, outcome, seconds);
-      if (trace) setResult({ ...result, extensions: { ...result.extensions, trace: trace.summary() } });
-    },
-    onResponse({ request, response }) {
-      const record = records.get(request);
-      const id = record?.id ?? requestIdFrom(request.headers.get(requestIdHeader));
-      try {
-        response.headers.set(requestIdHeader, id);
-      } catch {
-        // Some responses have immutable headers; the id is still in the log line.
-      }
-      if (record) record.responded = true;
-      if (!logger || !record) return;
-      const path = new URL(request.url, 'http://localhost').pathname;
-      const upstreamFailures = record.upstreamFailures.counts();
-      const line = {
-        reqId: id,
-        method: request.method,
-        path,
-        status: response.status,
-        durationMs: Math.round((performance.now() - record.startedAt) * 10) / 10,
-        ...(record.operations.length ? { operations: record.operations } : {}),
-        ...(record.errorCodes.size ? { errorCodes: [...record.errorCodes] } : {}),
-        upstreamCalls: record.upstreamCalls,
-        ...(upstreamFailures.length ? { upstreamFailures } : {}),
-      };
-      try {
-        // Failed upstream calls make the request's one line a warning, whatever their number.
-        if (upstreamFailures.length) logger.warn(line, 'request');
-        else if (path === graphqlEndpoint) logger.info(line, 'request');
-        else logger.debug(line, 'request');
-      } catch {
-        // A broken logger must not fail a response.
-      }
+    onExecute: setOperationType,
+    onSubscribe: setOperationType,
+    onExecutionResult: (payload) => recordResult(metrics, payload),
+    onResponse(payload) {
+      const record = records.get(payload.request);
+      tagResponse(payload, record);
+      if (logger && record) logRequest(logger, graphqlEndpoint, payload, record);
     },
   };
 }
