@@ -11,7 +11,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { type Bus, type Coordination, type LiveMessage, liveJson } from './bus.ts';
+import { type Bus, type Coordination, type LiveMessage, liveJson, type Reach, type Unsubscribe } from './bus.ts';
 
 export interface RedisLiveOptions {
   readonly url: string;
@@ -55,14 +55,27 @@ const ready = (client: Redis) => client.status === 'ready';
 
 type Handler = (message: LiveMessage) => void;
 
-export function createRedisLive(options: RedisLiveOptions): RedisLive {
-  const prefix = options.prefix ?? 'execution-gateway:';
+type Channels = Map<string, { readonly handlers: Set<Handler>; readonly subscribed: Promise<unknown> }>;
+
+/** The two connections the bus and the coordination share, and what they keep. */
+interface Link {
+  readonly prefix: string;
+  readonly onError: (error: Error) => void;
+  /** Commands: publish, dedup, leases. */
+  readonly commands: Redis;
+  /** A subscribed connection can do nothing else: this one only receives messages. */
+  readonly messages: Redis;
+  /** Per channel: its handlers, and the one SUBSCRIBE every subscriber to it waits on. */
+  readonly channels: Channels;
+}
+
+function connect(options: RedisLiveOptions): Link {
   const onError = options.onError ?? (() => undefined);
   const connection = {
     enableOfflineQueue: false,
     maxRetriesPerRequest: 0,
     commandTimeout: options.commandTimeoutMs ?? 2000,
-    // Channels are subscribed again from `channels` below, the only record of them.
+    // Channels are subscribed again from `channels`, the only record of them.
     autoResubscribe: false,
   };
   // A subscribed connection can do nothing else: one for commands, one for messages.
@@ -70,11 +83,11 @@ export function createRedisLive(options: RedisLiveOptions): RedisLive {
   const messages = new Redis(options.url, connection);
   commands.on('error', onError);
   messages.on('error', onError);
-  const owner = randomUUID();
-  /** Per channel: its handlers, and the one SUBSCRIBE every subscriber to it waits on. */
-  const channels = new Map<string, { readonly handlers: Set<Handler>; readonly subscribed: Promise<unknown> }>();
-  const shared = () => ready(commands) && ready(messages);
+  return { prefix: options.prefix ?? 'execution-gateway:', onError, commands, messages, channels: new Map() };
+}
 
+/** Tells `onSharing` when replicas stop or start again sharing work (not on the first connection). */
+function watchSharing({ commands, messages }: Link, shared: () => boolean, onSharing: RedisLiveOptions['onSharing']): void {
   let sharing = false;
   let everShared = false;
   const sharingChanged = () => {
@@ -85,17 +98,20 @@ export function createRedisLive(options: RedisLiveOptions): RedisLive {
       everShared = true;
       return;
     }
-    options.onSharing?.(now);
+    onSharing?.(now);
   };
   for (const client of [commands, messages]) {
     client.on('ready', sharingChanged);
     client.on('close', sharingChanged);
   }
+}
+
+/** Subscribes every recorded channel again on each reconnect, and hands each message to its channel's handlers. */
+function receive({ messages, channels, onError }: Link): void {
   messages.on('ready', () => {
     const all = [...channels.keys()];
     if (all.length > 0) messages.subscribe(...all).catch((error: unknown) => onError(asError(error)));
   });
-
   messages.on('message', (channel: string, text: string) => {
     const set = channels.get(channel)?.handlers;
     if (!set) return;
@@ -108,65 +124,64 @@ export function createRedisLive(options: RedisLiveOptions): RedisLive {
     }
     for (const handler of [...set]) handler(message);
   });
+}
 
-  /** What Redis would have brought back to this replica's subscribers, brought without it. */
-  const deliverHere = (channel: string, message: LiveMessage) => {
-    for (const handler of [...(channels.get(channel)?.handlers ?? [])]) queueMicrotask(() => handler(message));
+/** What Redis would have brought back to this replica's subscribers, brought without it. */
+function deliverHere(channels: Channels, channel: string, message: LiveMessage): void {
+  for (const handler of [...(channels.get(channel)?.handlers ?? [])]) queueMicrotask(() => handler(message));
+}
+
+async function publish(link: Link, topic: string, message: LiveMessage): Promise<Reach> {
+  const { commands, messages, channels, onError } = link;
+  const channel = link.prefix + topic;
+  if (ready(commands)) {
+    try {
+      await commands.publish(channel, liveJson.stringify(message));
+      // Our own subscriber connection is down: Redis cannot bring it back to us.
+      if (!ready(messages)) deliverHere(channels, channel, message);
+      return 'all';
+    } catch (error) {
+      onError(asError(error));
+    }
+  }
+  deliverHere(channels, channel, message);
+  return 'local';
+}
+
+async function subscribe(link: Link, topic: string, handler: Handler): Promise<Unsubscribe> {
+  const { messages, channels, onError } = link;
+  const channel = link.prefix + topic;
+  let entry = channels.get(channel);
+  if (!entry) {
+    // While disconnected the channel is only recorded: the reconnect subscribes it.
+    const subscribed = ready(messages) ? messages.subscribe(channel) : Promise.resolve();
+    const created = { handlers: new Set<Handler>(), subscribed };
+    channels.set(channel, created);
+    // A failed SUBSCRIBE must not leave a channel that later subscribers take as subscribed.
+    created.subscribed.catch(() => {
+      if (channels.get(channel) === created && created.handlers.size === 0) channels.delete(channel);
+    });
+    entry = created;
+  }
+  await entry.subscribed;
+  // The channel's last subscriber left (and unsubscribed) while this one waited: subscribe afresh.
+  if (channels.get(channel) !== entry) return subscribe(link, topic, handler);
+  entry.handlers.add(handler);
+  const own = entry;
+  return async () => {
+    own.handlers.delete(handler);
+    if (own.handlers.size === 0 && channels.get(channel) === own) {
+      channels.delete(channel);
+      if (ready(messages)) await messages.unsubscribe(channel).catch((error: unknown) => onError(asError(error)));
+    }
   };
+}
 
-  const bus: Bus = {
-    publish: async (topic, message) => {
-      const channel = prefix + topic;
-      if (ready(commands)) {
-        try {
-          await commands.publish(channel, liveJson.stringify(message));
-          // Our own subscriber connection is down: Redis cannot bring it back to us.
-          if (!ready(messages)) deliverHere(channel, message);
-          return 'all';
-        } catch (error) {
-          onError(asError(error));
-        }
-      }
-      deliverHere(channel, message);
-      return 'local';
-    },
-    subscribe: async (topic, handler) => {
-      const channel = prefix + topic;
-      let entry = channels.get(channel);
-      if (!entry) {
-        // While disconnected the channel is only recorded: the reconnect subscribes it.
-        const subscribed = ready(messages) ? messages.subscribe(channel) : Promise.resolve();
-        const created = { handlers: new Set<Handler>(), subscribed };
-        channels.set(channel, created);
-        // A failed SUBSCRIBE must not leave a channel that later subscribers take as subscribed.
-        created.subscribed.catch(() => {
-          if (channels.get(channel) === created && created.handlers.size === 0) channels.delete(channel);
-        });
-        entry = created;
-      }
-      await entry.subscribed;
-      // The channel's last subscriber left (and unsubscribed) while this one waited: subscribe afresh.
-      if (channels.get(channel) !== entry) return bus.subscribe(topic, handler);
-      entry.handlers.add(handler);
-      const own = entry;
-      return async () => {
-        own.handlers.delete(handler);
-        if (own.handlers.size === 0 && channels.get(channel) === own) {
-          channels.delete(channel);
-          if (ready(messages)) await messages.unsubscribe(channel).catch((error: unknown) => onError(asError(error)));
-        }
-      };
-    },
-    close: async () => {
-      channels.clear();
-      await quit(messages);
-    },
-  };
-
+function createCoordination({ prefix, commands }: Link, shared: () => boolean): Coordination {
+  const owner = randomUUID();
   /** Runs a command now, or fails at once: nothing waits for Redis to come back. */
   const now = <T>(run: () => Promise<T>): Promise<T> => (ready(commands) ? run() : Promise.reject(new Error('Redis is unavailable')));
-
-  const coordination: Coordination = {
+  return {
     firstSeen: (key, ttlMs) => now(async () => (await commands.set(`${prefix}seen:${key}`, '1', 'PX', ttlMs, 'NX')) === 'OK'),
     forget: (key) => now(async () => void (await commands.del(`${prefix}seen:${key}`))),
     lease: (name, ttlMs) => now(async () => (await commands.eval(leaseScript, 1, `${prefix}lease:${name}`, owner, ttlMs)) === 1),
@@ -177,6 +192,20 @@ export function createRedisLive(options: RedisLiveOptions): RedisLive {
     shared,
     close: () => quit(commands),
   };
+}
 
-  return { bus, coordination };
+export function createRedisLive(options: RedisLiveOptions): RedisLive {
+  const link = connect(options);
+  const shared = () => ready(link.commands) && ready(link.messages);
+  watchSharing(link, shared, options.onSharing);
+  receive(link);
+  const bus: Bus = {
+    publish: (topic, message) => publish(link, topic, message),
+    subscribe: (topic, handler) => subscribe(link, topic, handler),
+    close: async () => {
+      link.channels.clear();
+      await quit(link.messages);
+    },
+  };
+  return { bus, coordination: createCoordination(link, shared) };
 }
