@@ -12,7 +12,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { type ExecutionArgs, GraphQLError } from 'graphql';
-import { useServer } from 'graphql-ws/use/ws';
+import type { Context as WsContext, SubscribePayload } from 'graphql-ws';
+import { type Extra, useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Context } from '../context.ts';
@@ -85,63 +86,128 @@ function refuse(socket: Duplex, status: number, reason: string): void {
   socket.end(`HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
 
-export function createWebSockets(yoga: YogaServerInstance<Record<string, never>, Context>, options: WebSocketOptions): WebSockets {
-  const server = new WebSocketServer({ noServer: true, maxPayload: options.maxPayload });
-  /** Per connection: whom to tell it is over (its operations see it through their request's signal). */
-  const left = new WeakMap<WebSocket, AbortController>();
-  /** Per acknowledged connection: graphql-ws's record of its running operations. */
-  const operations = new Map<WebSocket, { readonly subscriptions: Readonly<Record<string, unknown>> }>();
-  /** Open connections per caller (by the upgrade request: connection_init comes later). */
-  const callers = new Map<string, number>();
-  let draining = false;
+type Yoga = YogaServerInstance<Record<string, never>, Context>;
 
-  /* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-member-access --
-     yoga.getEnveloped() types parse, validate, execute and subscribe as any: they are graphql-js's own. */
+/** What one `createWebSockets` keeps across connections. */
+interface Sockets {
+  readonly options: WebSocketOptions;
+  readonly server: WebSocketServer;
+  /** Per connection: whom to tell it is over (its operations see it through their request's signal). */
+  readonly left: WeakMap<WebSocket, AbortController>;
+  /** Per acknowledged connection: graphql-ws's record of its running operations. */
+  readonly operations: Map<WebSocket, { readonly subscriptions: Readonly<Record<string, unknown>> }>;
+  /** Open connections per caller (by the upgrade request: connection_init comes later). */
+  readonly callers: Map<string, number>;
+  draining: boolean;
+}
+
+/* eslint-disable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-member-access --
+   yoga.getEnveloped() types parse, validate, execute and subscribe as any: they are graphql-js's own. */
+
+/** One `subscribe` message: the operation enveloped by yoga as if it came over HTTP, or its errors. */
+async function operationArgs(
+  yoga: Yoga,
+  sockets: Sockets,
+  ctx: WsContext<Record<string, unknown>, Extra>,
+  payload: SubscribePayload,
+): Promise<ExecutionArgs | readonly GraphQLError[]> {
+  const socket = ctx.extra.socket;
+  const url = `http://${ctx.extra.request.headers.host ?? 'localhost'}${sockets.options.endpoint}`;
+  const request = new Request(url, {
+    headers: headersOf(ctx.extra.request, ctx.connectionParams),
+    signal: sockets.left.get(socket)?.signal ?? null,
+  });
+  const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
+    ...ctx,
+    req: ctx.extra.request,
+    socket,
+    request,
+    params: payload,
+  });
+  try {
+    const document = parse(payload.query);
+    const errors = validate(schema, document);
+    if (errors.length > 0) return errors;
+    return {
+      schema,
+      operationName: payload.operationName ?? null,
+      document,
+      variableValues: payload.variables ?? null,
+      contextValue: await contextFactory(),
+      rootValue: { execute, subscribe },
+    };
+  } catch (error) {
+    // A syntax error, a document over the limits, a refused token: the operation's error, not the connection's.
+    if (error instanceof GraphQLError) return [error];
+    throw error;
+  }
+}
+
+/** graphql-ws on the server, each operation run by the enveloped yoga `operationArgs` put in its root value. */
+function serveGraphqlWs(yoga: Yoga, sockets: Sockets): void {
   useServer<Record<string, unknown>>(
     {
-      isProd: options.production,
+      isProd: sockets.options.production,
       execute: (args: ExecutionArgs) => (args.rootValue as Enveloped).execute(args),
       subscribe: (args: ExecutionArgs) => (args.rootValue as Enveloped).subscribe(args),
       onConnect: (ctx) => {
-        operations.set(ctx.extra.socket, ctx);
+        sockets.operations.set(ctx.extra.socket, ctx);
       },
-      onSubscribe: async (ctx, _id, payload) => {
-        const socket = ctx.extra.socket;
-        const url = `http://${ctx.extra.request.headers.host ?? 'localhost'}${options.endpoint}`;
-        const request = new Request(url, {
-          headers: headersOf(ctx.extra.request, ctx.connectionParams),
-          signal: left.get(socket)?.signal ?? null,
-        });
-        const { schema, execute, subscribe, contextFactory, parse, validate } = yoga.getEnveloped({
-          ...ctx,
-          req: ctx.extra.request,
-          socket,
-          request,
-          params: payload,
-        });
-        try {
-          const document = parse(payload.query);
-          const errors = validate(schema, document);
-          if (errors.length > 0) return errors;
-          return {
-            schema,
-            operationName: payload.operationName ?? null,
-            document,
-            variableValues: payload.variables ?? null,
-            contextValue: await contextFactory(),
-            rootValue: { execute, subscribe },
-          };
-        } catch (error) {
-          // A syntax error, a document over the limits, a refused token: the operation's error, not the connection's.
-          if (error instanceof GraphQLError) return [error];
-          throw error;
-        }
-      },
+      onSubscribe: (ctx, _id, payload) => operationArgs(yoga, sockets, ctx, payload),
     },
-    server,
+    sockets.server,
   );
-  /* eslint-enable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-member-access */
+}
+/* eslint-enable @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-member-access */
 
+function upgrade(sockets: Sockets, request: IncomingMessage, socket: Duplex, head: Buffer): void {
+  const { options, server, callers } = sockets;
+  const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+  if (pathname !== options.endpoint) return refuse(socket, 404, 'Not Found');
+  if (sockets.draining) return refuse(socket, 503, 'Service Unavailable');
+  if (!webSocketOriginAllowed(request.headers.origin, request.headers.host, options.originAllowed)) return refuse(socket, 403, 'Forbidden');
+  const caller = callerKey({ headers: headersOf(request, undefined) }, { address: request.socket.remoteAddress });
+  const mine = callers.get(caller) ?? 0;
+  if (mine >= options.perCaller || server.clients.size >= options.max) return refuse(socket, 429, 'Too Many Requests');
+  server.handleUpgrade(request, socket, head, (ws) => {
+    // Counted once connected (a failed handshake never calls back).
+    callers.set(caller, (callers.get(caller) ?? 0) + 1);
+    ws.once('close', () => {
+      const left = (callers.get(caller) ?? 1) - 1;
+      if (left === 0) callers.delete(caller);
+      else callers.set(caller, left);
+    });
+    server.emit('connection', ws, request);
+  });
+}
+
+async function drain(sockets: Sockets, graceMs: number): Promise<void> {
+  sockets.draining = true;
+  const deadline = Date.now() + graceMs;
+  // Subscriptions were completed (live closed): let their `complete` messages go out first.
+  const busy = () => [...sockets.operations.values()].some((ctx) => Object.keys(ctx.subscriptions).length > 0);
+  while (busy() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+  const closing = [...sockets.server.clients].map(
+    (socket) =>
+      new Promise((resolve) => {
+        socket.once('close', resolve);
+        socket.close(1001, 'Going away');
+      }),
+  );
+  await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
+}
+
+export function createWebSockets(yoga: Yoga, options: WebSocketOptions): WebSockets {
+  const sockets: Sockets = {
+    options,
+    server: new WebSocketServer({ noServer: true, maxPayload: options.maxPayload }),
+    left: new WeakMap(),
+    operations: new Map(),
+    callers: new Map(),
+    draining: false,
+  };
+  const { server, left, operations } = sockets;
+  serveGraphqlWs(yoga, sockets);
   server.on('connection', (socket) => {
     const leaving = new AbortController();
     left.set(socket, leaving);
@@ -150,46 +216,12 @@ export function createWebSockets(yoga: YogaServerInstance<Record<string, never>,
       operations.delete(socket);
     });
   });
-
   return {
-    upgrade: (request, socket, head) => {
-      const { pathname } = new URL(request.url ?? '/', 'http://localhost');
-      if (pathname !== options.endpoint) return refuse(socket, 404, 'Not Found');
-      if (draining) return refuse(socket, 503, 'Service Unavailable');
-      if (!webSocketOriginAllowed(request.headers.origin, request.headers.host, options.originAllowed))
-        return refuse(socket, 403, 'Forbidden');
-      const caller = callerKey({ headers: headersOf(request, undefined) }, { address: request.socket.remoteAddress });
-      const mine = callers.get(caller) ?? 0;
-      if (mine >= options.perCaller || server.clients.size >= options.max) return refuse(socket, 429, 'Too Many Requests');
-      server.handleUpgrade(request, socket, head, (ws) => {
-        // Counted once connected (a failed handshake never calls back).
-        callers.set(caller, (callers.get(caller) ?? 0) + 1);
-        ws.once('close', () => {
-          const left = (callers.get(caller) ?? 1) - 1;
-          if (left === 0) callers.delete(caller);
-          else callers.set(caller, left);
-        });
-        server.emit('connection', ws, request);
-      });
-    },
+    upgrade: (request, socket, head) => upgrade(sockets, request, socket, head),
     size: () => server.clients.size,
-    drain: async (graceMs) => {
-      draining = true;
-      const deadline = Date.now() + graceMs;
-      // Subscriptions were completed (live closed): let their `complete` messages go out first.
-      const busy = () => [...operations.values()].some((ctx) => Object.keys(ctx.subscriptions).length > 0);
-      while (busy() && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-      const closing = [...server.clients].map(
-        (socket) =>
-          new Promise((resolve) => {
-            socket.once('close', resolve);
-            socket.close(1001, 'Going away');
-          }),
-      );
-      await Promise.race([Promise.all(closing), new Promise((resolve) => setTimeout(resolve, Math.max(0, deadline - Date.now())))]);
-    },
+    drain: (graceMs) => drain(sockets, graceMs),
     terminate: () => {
-      draining = true;
+      sockets.draining = true;
       for (const socket of server.clients) socket.terminate();
       server.close();
     },
