@@ -109,96 +109,109 @@ interface Webhook {
   readonly messages: readonly (readonly [string, LiveMessage])[];
 }
 
-export function useWebhooks(options: WebhookOptions): Plugin {
-  const { bus, coordination, secret, maxBytes, logger } = options;
+type Read = (json: unknown) => Webhook | Outcome;
+
+function warn(logger: WebhookOptions['logger'], error: unknown, message: string): void {
+  logger?.warn({ err: error instanceof Error ? error.message : String(error) }, message);
+}
+
+/** Every watcher of these topics re-reads the execution with its own credential; nothing of the body is believed. */
+async function prompt(bus: Bus, webhook: Webhook): Promise<Outcome> {
+  await Promise.all(webhook.topics.map((topic) => bus.publish(topic, { kind: 'poke' })));
+  return { status: 202, body: { ok: true, prompted: true } };
+}
+
+/** A verified webhook, published as it is once per execution id + status; a repeat is acknowledged and dropped. */
+async function deliver(options: WebhookOptions, webhook: Webhook): Promise<Outcome> {
+  const { bus, coordination, logger } = options;
   const dedupTtlMs = options.dedupTtlMs ?? 24 * 60 * 60 * 1000;
-  const warn = (error: unknown, message: string) => logger?.warn({ err: error instanceof Error ? error.message : String(error) }, message);
+  // Fixed-size keys whatever the caller sent.
+  const dedupKey = createHash('sha256').update(webhook.identity, 'utf8').digest('base64url');
+  let first: boolean | null;
+  try {
+    first = await coordination.firstSeen(dedupKey, dedupTtlMs);
+  } catch (error) {
+    // No shared memory of what was seen (Redis away): a repeat only resends a state subscribers already have.
+    warn(logger, error, 'webhook dedup unavailable');
+    first = null;
+  }
+  if (first === false) return { status: 200, body: { ok: true, duplicate: true } };
+  const reaches = await Promise.all(webhook.messages.map(([topic, message]) => bus.publish(topic, message)));
+  if (reaches.every((reach) => reach === 'all')) return { status: 200, body: { ok: true } };
+  // Only this replica's subscribers got it: the host's retry must not be taken for a repeat.
+  if (first) await coordination.forget(dedupKey).catch((error: unknown) => warn(logger, error, 'webhook dedup key not forgotten'));
+  return { status: 202, body: { ok: true, local: true } };
+}
 
-  /** Every watcher of these topics re-reads the execution with its own credential; nothing of the body is believed. */
-  const prompt = async (webhook: Webhook): Promise<Outcome> => {
-    await Promise.all(webhook.topics.map((topic) => bus.publish(topic, { kind: 'poke' })));
-    return { status: 202, body: { ok: true, prompted: true } };
+/** The workflows host's notification: the execution's state, and a prompt to its bulk's watchers. */
+function workflows(json: unknown): Webhook | Outcome {
+  let execution: model.WorkflowExecution;
+  try {
+    execution = normaliseExecutionDetails(parseExecutionDetails(json));
+  } catch {
+    return refused(400, 'expected the JSON of GET /executions/{id}: execution_id, workflow_id and status');
+  }
+  if (execution.executionId.length > maxIdLength) return refused(400, `execution_id must be at most ${maxIdLength} characters`);
+  const topic = topics.execution('WORKFLOW', execution.executionId);
+  const messages: [string, LiveMessage][] = [[topic, { kind: 'state', value: execution }]];
+  const bulk = execution.bulkId ? topics.bulk(execution.workflowId, execution.bulkId) : null;
+  if (bulk) messages.push([bulk, { kind: 'poke' }]);
+  return {
+    identity: `workflows:${execution.executionId}:${execution.upstreamStatus.toLowerCase()}`,
+    topics: bulk ? [topic, bulk] : [topic],
+    messages,
   };
+}
 
-  /** A verified webhook, published as it is once per execution id + status; a repeat is acknowledged and dropped. */
-  const deliver = async (webhook: Webhook): Promise<Outcome> => {
-    // Fixed-size keys whatever the caller sent.
-    const dedupKey = createHash('sha256').update(webhook.identity, 'utf8').digest('base64url');
-    let first: boolean | null;
-    try {
-      first = await coordination.firstSeen(dedupKey, dedupTtlMs);
-    } catch (error) {
-      // No shared memory of what was seen (Redis away): a repeat only resends a state subscribers already have.
-      warn(error, 'webhook dedup unavailable');
-      first = null;
-    }
-    if (first === false) return { status: 200, body: { ok: true, duplicate: true } };
-    const reaches = await Promise.all(webhook.messages.map(([topic, message]) => bus.publish(topic, message)));
-    if (reaches.every((reach) => reach === 'all')) return { status: 200, body: { ok: true } };
-    // Only this replica's subscribers got it: the host's retry must not be taken for a repeat.
-    if (first) await coordination.forget(dedupKey).catch((error: unknown) => warn(error, 'webhook dedup key not forgotten'));
-    return { status: 202, body: { ok: true, local: true } };
+/** A prediction webhook: fields patched onto the model execution's last state. */
+function models(json: unknown): Webhook | Outcome {
+  if (!isPlainObject(json)) return refused(400, 'expected a JSON object');
+  const parsed = predictionWebhookFields(json);
+  if (typeof parsed === 'string') return refused(400, parsed);
+  const topic = topics.execution('MODEL', parsed.id);
+  return {
+    identity: `models:${parsed.id}:${String(parsed.fields['status'])}`,
+    topics: [topic],
+    messages: [[topic, { kind: 'patch', fields: parsed.fields }]],
   };
+}
 
-  const workflows = (json: unknown): Webhook | Outcome => {
-    let execution: model.WorkflowExecution;
-    try {
-      execution = normaliseExecutionDetails(parseExecutionDetails(json));
-    } catch {
-      return refused(400, 'expected the JSON of GET /executions/{id}: execution_id, workflow_id and status');
-    }
-    if (execution.executionId.length > maxIdLength) return refused(400, `execution_id must be at most ${maxIdLength} characters`);
-    const topic = topics.execution('WORKFLOW', execution.executionId);
-    const messages: [string, LiveMessage][] = [[topic, { kind: 'state', value: execution }]];
-    const bulk = execution.bulkId ? topics.bulk(execution.workflowId, execution.bulkId) : null;
-    if (bulk) messages.push([bulk, { kind: 'poke' }]);
-    return {
-      identity: `workflows:${execution.executionId}:${execution.upstreamStatus.toLowerCase()}`,
-      topics: bulk ? [topic, bulk] : [topic],
-      messages,
-    };
-  };
+/** The call's JSON body once its method, secret and size pass, or the refusal. */
+async function readWebhookJson(options: WebhookOptions, request: Request, url: URL): Promise<{ readonly json: unknown } | Outcome> {
+  const { secret, maxBytes } = options;
+  if (request.method !== 'POST') return refused(405, 'POST only');
+  if (secret !== null) {
+    const given = request.headers.get('x-webhook-secret') ?? url.searchParams.get('secret');
+    if (given === null || !sameSecret(given, secret)) return refused(401, 'missing or wrong webhook secret');
+  }
+  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) return refused(413, `body over ${maxBytes} bytes`);
+  const text = await readCapped(request, maxBytes);
+  if (text === null) return refused(413, `body over ${maxBytes} bytes`);
+  try {
+    return { json: JSON.parse(text) as unknown };
+  } catch {
+    return refused(400, 'body is not JSON');
+  }
+}
 
-  const models = (json: unknown): Webhook | Outcome => {
-    if (!isPlainObject(json)) return refused(400, 'expected a JSON object');
-    const parsed = predictionWebhookFields(json);
-    if (typeof parsed === 'string') return refused(400, parsed);
-    const topic = topics.execution('MODEL', parsed.id);
-    return {
-      identity: `models:${parsed.id}:${String(parsed.fields['status'])}`,
-      topics: [topic],
-      messages: [[topic, { kind: 'patch', fields: parsed.fields }]],
-    };
-  };
+async function handle(options: WebhookOptions, request: Request, url: URL, read: Read): Promise<Outcome> {
+  const body = await readWebhookJson(options, request, url);
+  if ('status' in body) return body;
+  const webhook = read(body.json);
+  if ('status' in webhook) return webhook;
+  // Past the secret check, a call is verified exactly when there is a secret to check.
+  return options.secret === null ? prompt(options.bus, webhook) : deliver(options, webhook);
+}
 
-  const handle = async (request: Request, url: URL, read: (json: unknown) => Webhook | Outcome): Promise<Outcome> => {
-    if (request.method !== 'POST') return refused(405, 'POST only');
-    if (secret !== null) {
-      const given = request.headers.get('x-webhook-secret') ?? url.searchParams.get('secret');
-      if (given === null || !sameSecret(given, secret)) return refused(401, 'missing or wrong webhook secret');
-    }
-    if (Number(request.headers.get('content-length') ?? 0) > maxBytes) return refused(413, `body over ${maxBytes} bytes`);
-    const text = await readCapped(request, maxBytes);
-    if (text === null) return refused(413, `body over ${maxBytes} bytes`);
-    let json: unknown;
-    try {
-      json = JSON.parse(text);
-    } catch {
-      return refused(400, 'body is not JSON');
-    }
-    const webhook = read(json);
-    if ('status' in webhook) return webhook;
-    // Past the secret check, a call is verified exactly when there is a secret to check.
-    return secret === null ? prompt(webhook) : deliver(webhook);
-  };
-
+export function useWebhooks(options: WebhookOptions): Plugin {
+  const { logger } = options;
   return {
     async onRequest({ request, url, endResponse, fetchAPI }) {
       const read = url.pathname === webhookPaths.workflows ? workflows : url.pathname === webhookPaths.models ? models : null;
       if (!read) return;
       let outcome: Outcome;
       try {
-        outcome = await handle(request, url, read);
+        outcome = await handle(options, request, url, read);
       } catch (error) {
         logger?.warn({ err: error instanceof Error ? error.message : String(error), path: url.pathname }, 'webhook not delivered');
         outcome = refused(500, 'not delivered');
