@@ -4,29 +4,17 @@
  * and subscription (a GET with `Accept: text/event-stream`) as a user would. The suite's setup
  * (test/setup/system.ts) installs Chromium where it is missing, or stops the run: never skipped.
  */
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { launchChromium } from './helpers/chromium.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
-import { chromiumPath as executablePath } from './setup/system.ts';
 
 describe('GraphiQL in Chromium', () => {
   let h: Harness;
   let browser: Browser;
   beforeAll(async () => {
     h = await startHarness();
-    browser = await chromium.launch({
-      executablePath,
-      // The flags keep Chromium off the network: this machine has none but loopback.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-      ],
-    });
+    browser = await launchChromium();
   }, 60_000);
   afterAll(async () => {
     await browser?.close();

@@ -7,12 +7,11 @@
 import { once } from 'node:events';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type Browser, chromium } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../src/config.ts';
+import { launchChromium } from './helpers/chromium.ts';
 import { type Harness, startHarness } from './helpers/harness.ts';
-// The suite's setup (test/setup/system.ts) installs Chromium where it is missing, or stops the run: never skipped.
-import { chromiumPath as executablePath } from './setup/system.ts';
 
 const corsHeaders = (response: Response) =>
   Object.fromEntries([...response.headers].filter(([name]) => name.startsWith('access-control-')));
@@ -110,20 +109,8 @@ describe('CORS in Chromium: a page on another origin posts a mutation to the gat
     pages.listen(0, '127.0.0.1');
     await once(pages, 'listening');
     pagePort = (pages.address() as AddressInfo).port;
-    browser = await chromium.launch({
-      executablePath,
-      // evil.test is a name for loopback: a foreign host name without leaving the machine.
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--host-resolver-rules=MAP evil.test 127.0.0.1',
-      ],
-    });
+    // evil.test is a name for loopback: a foreign host name without leaving the machine.
+    browser = await launchChromium(['--host-resolver-rules=MAP evil.test 127.0.0.1']);
   }, 60_000);
   afterAll(async () => {
     await browser?.close();
