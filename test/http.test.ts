@@ -152,22 +152,28 @@ async function freePort(): Promise<number> {
   return port;
 }
 
+/** `src/main.ts` (the embedded simulator and the gateway) on a free port, once it answers /health. */
+async function startMain(env: Record<string, string>): Promise<{ child: ReturnType<typeof spawn>; url: string }> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['src/main.ts'], {
+    env: { ...process.env, PORT: String(port), ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const url = `http://127.0.0.1:${port}/graphql`;
+  for (let i = 0; i < 100; i++) {
+    const up = await fetch(url.replace('/graphql', '/health')).then(
+      (r) => r.ok,
+      () => false,
+    );
+    if (up) break;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return { child, url };
+}
+
 describe('graceful shutdown', () => {
   it('finishes in-flight requests on SIGTERM, then stops accepting and exits 0', async () => {
-    const port = await freePort();
-    const child = spawn(process.execPath, ['src/main.ts'], {
-      env: { ...process.env, PORT: String(port), SIMULATOR_LATENCY_MS: '400', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const url = `http://127.0.0.1:${port}/graphql`;
-    for (let i = 0; i < 100; i++) {
-      const up = await fetch(url.replace('/graphql', '/health')).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const { child, url } = await startMain({ SIMULATOR_LATENCY_MS: '400', LOG_LEVEL: 'warn' });
     const query = '{ modelExecutions(first: 1) { totalCount } }';
     const inFlight = Array.from({ length: 8 }, () =>
       fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query }) }).then(async (r) => ({
@@ -191,25 +197,12 @@ describe('graceful shutdown', () => {
 
 describe('graceful shutdown with keep-alive clients and subscriptions', () => {
   it('answers with Connection: close once SIGTERM arrives, completes subscriptions on every transport, lets every request in flight finish, and exits long before the deadline', async () => {
-    const port = await freePort();
     // The child's simulator is seeded as this one: the same ids.
     const ids = await startSimulator({ clock: 'manual' });
     const { runningExecution } = ids.data.picks;
     const running = workflowExecutionId(ids.data.workflows.find((w) => w.executionIds.includes(runningExecution))!.id, runningExecution);
     await ids.close();
-    const child = spawn(process.execPath, ['src/main.ts'], {
-      env: { ...process.env, PORT: String(port), SIMULATOR_LATENCY_MS: '300', SHUTDOWN_TIMEOUT_MS: '8000', LOG_LEVEL: 'warn' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const url = `http://127.0.0.1:${port}/graphql`;
-    for (let i = 0; i < 100; i++) {
-      const up = await fetch(url.replace('/graphql', '/health')).then(
-        (r) => r.ok,
-        () => false,
-      );
-      if (up) break;
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
+    const { child, url } = await startMain({ SIMULATOR_LATENCY_MS: '300', SHUTDOWN_TIMEOUT_MS: '8000', LOG_LEVEL: 'warn' });
     const sse = sseClient(url);
     const ws = wsClient(url);
     const subs = [subscribe(sse, ExecutionUpdated, { id: running }), subscribe(ws, ExecutionUpdated, { id: running })];
