@@ -8,6 +8,21 @@ import { lifecycleOf, pageOf } from '../normalise.ts';
 import { parseTimestamp } from '../json.ts';
 import type { WireCancelExecution, WireTaskExecution, WireTaskRun } from './wire.ts';
 
+/** What an execution and a run summary both carry. */
+function shared(wire: WireTaskExecution | WireTaskRun, shape: 'execution' | 'run', lifecycle: ReturnType<typeof lifecycleOf>) {
+  return {
+    source: 'TASK' as const,
+    shape,
+    executionId: wire.id,
+    workflowId: wire.workflow_id,
+    ...lifecycle,
+    output: wire.result ?? null,
+    error: wire.error ? { message: wire.error, cause: null, classification: null } : null,
+    payload: wire.payload ?? null,
+    result: wire.result ?? null,
+  };
+}
+
 export function normaliseTaskExecution(wire: WireTaskExecution): model.TaskExecution {
   const lifecycle = lifecycleOf({
     status: wire.status,
@@ -16,15 +31,7 @@ export function normaliseTaskExecution(wire: WireTaskExecution): model.TaskExecu
     completedAt: wire.completed_at,
   });
   return {
-    source: 'TASK',
-    shape: 'execution',
-    executionId: wire.id,
-    workflowId: wire.workflow_id,
-    ...lifecycle,
-    output: wire.result ?? null,
-    error: wire.error ? { message: wire.error, cause: null, classification: null } : null,
-    payload: wire.payload ?? null,
-    result: wire.result ?? null,
+    ...shared(wire, 'execution', lifecycle),
     retryCount: wire.retry_count,
     queueName: wire.queue_name ?? null,
     assignedToWorker: wire.assigned_to_worker ?? null,
@@ -50,15 +57,7 @@ export function normaliseTaskExecution(wire: WireTaskExecution): model.TaskExecu
 export function normaliseTaskRun(wire: WireTaskRun): model.TaskExecution {
   const lifecycle = lifecycleOf({ status: wire.status, createdAt: wire.created_at, startedAt: null, completedAt: wire.completed_at });
   return {
-    source: 'TASK',
-    shape: 'run',
-    executionId: wire.id,
-    workflowId: wire.workflow_id,
-    ...lifecycle,
-    output: wire.result ?? null,
-    error: wire.error ? { message: wire.error, cause: null, classification: null } : null,
-    payload: wire.payload ?? null,
-    result: wire.result ?? null,
+    ...shared(wire, 'run', lifecycle),
     retryCount: null,
     queueName: null,
     assignedToWorker: null,
