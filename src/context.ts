@@ -19,6 +19,8 @@ export interface Context {
   readonly live?: Live;
   /** Request id, loader batch sizes, active subscriptions (observability/index.ts). */
   readonly observer: RequestObserver;
+  /** Who the caller is, for per-caller limits (a digest or an address, never a credential); computed when asked. */
+  caller(): string;
 }
 
 export function createContext(
@@ -28,6 +30,7 @@ export function createContext(
   observer: RequestObserver = noopObserver,
   auth: RequestAuth = openAuth,
   budget?: RequestBudget,
+  caller: () => string = () => 'anonymous',
 ): Context {
-  return { config, observer, upstreams: upstreams.session(headers, observer, auth, budget) };
+  return { config, observer, caller, upstreams: upstreams.session(headers, observer, auth, budget) };
 }

@@ -15,7 +15,7 @@ import { useRequestSizeLimit } from './plugins/request-size.ts';
 import { useArmor } from './plugins/armor.ts';
 import { type AuthContext, requestAuth, useCallerAuth } from './plugins/auth.ts';
 import { corsFor, originAllowed } from './plugins/cors.ts';
-import { callerKeyOf, createRateLimit } from './plugins/rate-limit.ts';
+import { type CallerKeyOf, callerKeyOf, createRateLimit } from './plugins/rate-limit.ts';
 import { useDemandControl } from './plugins/demand.ts';
 import { useResponseSizeLimit } from './plugins/response-size.ts';
 import { useCsrfPreventionForWrites } from './plugins/csrf.ts';
@@ -95,6 +95,7 @@ interface Parts {
   readonly documents: ReturnType<typeof useDocuments>;
   readonly budgets: ReturnType<typeof createRequestBudgets>;
   readonly eventStreams: EventStreams;
+  readonly callerOf: CallerKeyOf;
 }
 
 /** GraphiQL's page (off in production): the example tabs, with the upstream trace asked for when it is on. */
@@ -206,6 +207,7 @@ function createGatewayYoga(parts: Parts, options: GatewayOptions): YogaServerIns
         observability.observer(),
         requestAuth(config.auth, initial as AuthContext),
         budgets.of(initial.request),
+        () => parts.callerOf(initial.request, initial),
       ),
     plugins: gatewayPlugins(parts),
   });
@@ -221,7 +223,8 @@ function createParts(config: Config, options: GatewayOptions): Parts {
   const { schema, subgraphSchema } = schemaWith(hosts.flatMap((host) => (host.schema ? [host.schema] : [])));
   const live = createLive(config.live, logger);
   const callerAuth = useCallerAuth(config.auth);
-  const rateLimit = createRateLimit(config.rateLimit, callerKeyOf(config.auth, upstreams), config.live.redisUrl, (error) =>
+  const callerOf = callerKeyOf(config.auth, upstreams);
+  const rateLimit = createRateLimit(config.rateLimit, callerOf, config.live.redisUrl, (error) =>
     logger?.warn({ err: error }, 'rate limit store: Redis unavailable, counting in memory'),
   );
   const documents = useDocuments(config.documents);
@@ -231,14 +234,29 @@ function createParts(config: Config, options: GatewayOptions): Parts {
     endpoint: '/graphql',
     max: config.live.maxSubscriptions,
     perCaller: config.live.maxSubscriptionsPerCaller,
+    callerOf,
   });
   const budgets = createRequestBudgets(config.budget);
-  return { config, schema, subgraphSchema, upstreams, live, observability, callerAuth, rateLimit, documents, budgets, eventStreams };
+  return {
+    config,
+    schema,
+    subgraphSchema,
+    upstreams,
+    live,
+    observability,
+    callerAuth,
+    rateLimit,
+    documents,
+    budgets,
+    eventStreams,
+    callerOf,
+  };
 }
 
 /** graphql-ws on the GraphQL endpoint's WebSocket upgrades. */
-function webSocketsFor(yoga: YogaServerInstance<Record<string, never>, Context>, config: Config) {
+function webSocketsFor(yoga: YogaServerInstance<Record<string, never>, Context>, { config, callerOf }: Parts) {
   return createWebSockets(yoga, {
+    callerOf,
     endpoint: '/graphql',
     maxPayload: config.maxRequestBytes,
     production: config.production,
@@ -257,7 +275,7 @@ export function createGateway(config: Config, options: GatewayOptions = {}): Gat
     upstreams,
     observability,
     live,
-    attach: (server) => serve(server, { yoga, live, eventStreams, webSockets: webSocketsFor(yoga, config) }),
+    attach: (server) => serve(server, { yoga, live, eventStreams, webSockets: webSocketsFor(yoga, parts) }),
     close: async () => {
       await live.close();
       await rateLimit?.close();

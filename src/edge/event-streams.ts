@@ -16,10 +16,9 @@
  * cannot be hoarded.
  */
 import { randomUUID } from 'node:crypto';
-import type { IncomingMessage } from 'node:http';
 import type { Plugin, YogaServer } from 'graphql-yoga';
 import type { Context } from '../context.ts';
-import { callerKey } from './caller.ts';
+import type { CallerKeyOf } from '../plugins/rate-limit.ts';
 
 export interface EventStreamOptions {
   readonly endpoint: string;
@@ -27,6 +26,8 @@ export interface EventStreamOptions {
   readonly max: number;
   /** Streams of one caller (`MAX_SUBSCRIPTIONS_PER_CALLER`). */
   readonly perCaller: number;
+  /** Who a caller is: the same key as every per-caller limit. */
+  readonly callerOf: CallerKeyOf;
   /** A reservation not opened within this time is dropped. @default 30000 */
   readonly reservationMs?: number;
   /** Comment lines that keep idle proxies from closing the stream. @default 12000 */
@@ -139,10 +140,10 @@ function end(hub: Hub, stream: Stream): void {
   }
 }
 
-function reserve(hub: Hub, request: Request, address: string | null): Response {
+function reserve(hub: Hub, request: Request, serverContext: object): Response {
   if (hub.closed) return text(503, 'shutting down');
   const { streams, options } = hub;
-  const caller = callerKey(request, { address });
+  const caller = options.callerOf(request, serverContext);
   const mine = [...streams.values()].filter((stream) => stream.caller === caller).length;
   if (mine >= options.perCaller || streams.size >= options.max) return text(429, 'too many event streams');
   const stream: Stream = { token: randomUUID(), caller, controller: null, early: [], waiting: [], operations: new Map(), timers: [] };
@@ -265,8 +266,7 @@ function cancel(stream: Stream, url: URL): Response {
 
 /** Answers a reservation route, or null for an ordinary GraphQL request (or yoga's distinct mode). */
 async function route(hub: Hub, request: Request, url: URL, serverContext: object): Promise<Response | null> {
-  const address = (serverContext as { req?: IncomingMessage }).req?.socket?.remoteAddress ?? null;
-  if (request.method === 'PUT') return reserve(hub, request, address);
+  if (request.method === 'PUT') return reserve(hub, request, serverContext);
   const token = request.headers.get(tokenHeader) ?? url.searchParams.get(tokenParameter);
   // No token: an ordinary GraphQL request (or yoga's distinct mode), not ours.
   if (token === null) return null;

@@ -17,7 +17,7 @@ import { type Extra, useServer } from 'graphql-ws/use/ws';
 import type { YogaServerInstance } from 'graphql-yoga';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Context } from '../context.ts';
-import { callerKey } from './caller.ts';
+import type { CallerKeyOf } from '../plugins/rate-limit.ts';
 
 export interface WebSocketOptions {
   /** The path operations are served on: `/graphql`. */
@@ -30,6 +30,8 @@ export interface WebSocketOptions {
   /** Connections on this replica, and per caller (as for subscriptions: an idle connection costs memory too). */
   readonly max: number;
   readonly perCaller: number;
+  /** Who a caller is: the same key as every per-caller limit (from the upgrade request; no token is verified yet). */
+  readonly callerOf: CallerKeyOf;
 }
 
 export interface WebSockets {
@@ -166,7 +168,7 @@ function upgrade(sockets: Sockets, request: IncomingMessage, socket: Duplex, hea
   if (pathname !== options.endpoint) return refuse(socket, 404, 'Not Found');
   if (sockets.draining) return refuse(socket, 503, 'Service Unavailable');
   if (!webSocketOriginAllowed(request.headers.origin, request.headers.host, options.originAllowed)) return refuse(socket, 403, 'Forbidden');
-  const caller = callerKey({ headers: headersOf(request, undefined) }, { address: request.socket.remoteAddress });
+  const caller = options.callerOf({ headers: headersOf(request, undefined) }, { req: request });
   const mine = callers.get(caller) ?? 0;
   if (mine >= options.perCaller || server.clients.size >= options.max) return refuse(socket, 429, 'Too Many Requests');
   server.handleUpgrade(request, socket, head, (ws) => {

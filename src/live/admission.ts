@@ -9,7 +9,7 @@ import { tooManySubscriptions } from '../errors.ts';
 export interface AdmissionLimits {
   /** Open subscriptions on this replica. */
   readonly max: number;
-  /** Open subscriptions of one caller (src/edge/caller.ts says who that is). */
+  /** Open subscriptions of one caller (`callerKeyOf` in src/plugins/rate-limit.ts says who that is). */
   readonly perCaller: number;
 }
 

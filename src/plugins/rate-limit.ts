@@ -15,7 +15,11 @@ import type { Upstreams } from '../upstreams/index.ts';
 import { type AuthContext, requestAuth } from './auth.ts';
 
 /** Who a request's caller is: a key of bounded length that never holds a credential. */
-export type CallerKeyOf = (request: Request, serverContext: object) => string;
+/**
+ * Who a caller is, for every per-caller limit (this rate limit, open subscriptions, WebSockets,
+ * single-connection event streams): `serverContext` is yoga's (its `jwt`, Node's `req`).
+ */
+export type CallerKeyOf = (request: { readonly headers: Headers }, serverContext: object) => string;
 
 export interface RateLimit {
   readonly plugin: Plugin;

@@ -6,7 +6,6 @@
  */
 import type { YogaInitialContext } from 'graphql-yoga';
 import type { Context } from '../context.ts';
-import { callerOf } from '../edge/caller.ts';
 import { badUserInput } from '../errors.ts';
 import {
   bulkReader,
@@ -95,7 +94,7 @@ async function subscribeTo<T>(
   reader: Reader<T>,
 ): Promise<AsyncIterableIterator<T | Error>> {
   const live = liveOf(context);
-  const release = live.admission.admit(callerOf(context));
+  const release = live.admission.admit(context.caller());
   let events: AsyncIterableIterator<T>;
   try {
     events = await live.watches.open(source, reader, leaving(context));
